@@ -1,0 +1,3 @@
+module straitwatch
+
+go 1.26
