@@ -50,14 +50,29 @@ func (b *Bits) Unarmor(payload []byte, fill int) error {
 	if b.n+6*len(payload)-fill > MaxBits {
 		return ErrTooLong
 	}
-	start := b.n
-	for _, ch := range payload {
-		v := armorValue[ch]
-		if v == 0xFF {
-			b.truncate(start)
-			return ErrPayloadChar
+	// Ten characters fill 60 bits of an accumulator, written at once.
+	var bad byte
+	p := payload
+	for len(p) >= 10 {
+		var acc uint64
+		for _, ch := range p[:10] {
+			v := armorValue[ch]
+			bad |= v
+			acc = acc<<6 | uint64(v&63)
 		}
-		b.put(uint64(v), 6)
+		b.put(acc, 60)
+		p = p[10:]
+	}
+	var acc uint64
+	for _, ch := range p {
+		v := armorValue[ch]
+		bad |= v
+		acc = acc<<6 | uint64(v&63)
+	}
+	b.put(acc, 6*len(p))
+	if bad&0xC0 != 0 {
+		b.truncate(b.n - 6*len(payload))
+		return ErrPayloadChar
 	}
 	b.truncate(b.n - fill)
 	return nil
@@ -75,7 +90,7 @@ func (b *Bits) Armor(dst []byte) ([]byte, int) {
 // decodeText reads n six-bit characters at pos. The result stops at the
 // first '@' (the standard's terminator) and drops trailing spaces, as gpsd
 // and pyais do; that is the canonical form encoding reproduces.
-func decodeText(b *Bits, pos, n int) string {
+func decodeText(b *Bits, pos, n int, cache map[string]string) string {
 	var buf [64]byte
 	s := buf[:0]
 	if n > 64 {
@@ -94,8 +109,24 @@ func decodeText(b *Bits, pos, n int) string {
 	if len(s) == 0 {
 		return ""
 	}
-	return string(s)
+	if cache == nil {
+		return string(s)
+	}
+	// Names repeat for every report of a vessel: interning them keeps
+	// decoding free of garbage.
+	if v, ok := cache[string(s)]; ok {
+		return v
+	}
+	if len(cache) >= maxInterned {
+		clear(cache)
+	}
+	v := string(s)
+	cache[v] = v
+	return v
 }
+
+// maxInterned bounds a Decoder's string cache.
+const maxInterned = 1 << 14
 
 // decodeRawText reads n six-bit characters at pos up to the first '@',
 // keeping trailing spaces.

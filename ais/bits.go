@@ -49,16 +49,17 @@ func (b *Bits) Int(pos, n int) int64 {
 	return int64(b.Uint(pos, n)<<(64-uint(n))) >> (64 - uint(n))
 }
 
-// put writes the low n bits of v at the end of b. Callers check room.
+// put writes the low n bits of v (n <= 64) at the end of b. Callers check
+// room.
 func (b *Bits) put(v uint64, n int) {
 	if n == 0 {
 		return
 	}
-	v &= (1<<uint(n) - 1)
+	v <<= 64 - uint(n) // left-align
 	i, off := b.n>>6, uint(b.n&63)
-	b.w[i] |= v << (64 - uint(n)) >> off
-	if int(off)+n > 64 {
-		b.w[i+1] |= v << (128 - uint(n) - off)
+	b.w[i] |= v >> off
+	if off != 0 && int(off)+n > 64 {
+		b.w[i+1] |= v << (64 - off)
 	}
 	b.n += n
 }
@@ -105,11 +106,15 @@ func (b *Bits) Equal(o *Bits) bool {
 	return true
 }
 
-// Bytes appends the bits from pos to the end to dst, packed most
-// significant first, the last byte padded with zeros.
-func (b *Bits) Bytes(dst []byte, pos int) []byte {
-	for ; pos < b.n; pos += 8 {
+// Bytes appends n bits from pos to dst, packed most significant first, the
+// last byte padded with zeros.
+func (b *Bits) Bytes(dst []byte, pos, n int) []byte {
+	for ; n >= 8; n -= 8 {
 		dst = append(dst, byte(b.Uint(pos, 8)))
+		pos += 8
+	}
+	if n > 0 {
+		dst = append(dst, byte(b.Uint(pos, n)<<(8-uint(n))))
 	}
 	return dst
 }
@@ -131,8 +136,9 @@ type coder struct {
 	pos  int
 	mode mode
 	rnd  *rand.Rand
-	over bool // encoding ran past MaxBits
-	bad  bool // encoding met text outside the six-bit character set
+	strs map[string]string // interned text, nil for none
+	over bool              // encoding ran past MaxBits
+	bad  bool              // encoding met text outside the six-bit character set
 	// reject is set by an application walk when the payload cannot be
 	// that application; the bits are then kept raw.
 	reject bool
@@ -207,7 +213,7 @@ func (c *coder) flag(v *bool) {
 func (c *coder) text(v *string, n int) {
 	switch c.mode {
 	case decoding:
-		*v = decodeText(c.b, c.pos, n)
+		*v = decodeText(c.b, c.pos, n, c.strs)
 		c.pos += 6 * n
 	case encoding:
 		c.encodeText(*v, n)
@@ -225,7 +231,7 @@ func (c *coder) textEnd(v *string, max int) {
 		if n < 0 {
 			n = 0
 		}
-		*v = decodeText(c.b, c.pos, n)
+		*v = decodeText(c.b, c.pos, n, c.strs)
 		c.pos += 6 * n
 	case encoding:
 		c.encodeText(*v, len(*v))
@@ -247,7 +253,7 @@ func (c *coder) data(d *[]byte, nbits *int, max, reserve int) {
 		*nbits = n
 		*d = nil
 		if n > 0 {
-			*d = c.b.Bytes(make([]byte, 0, (n+7)/8), c.pos)
+			*d = c.b.Bytes(make([]byte, 0, (n+7)/8), c.pos, n)
 		}
 		c.pos += n
 	case encoding:

@@ -89,6 +89,7 @@ type Decoder struct {
 	lr27  LongRangeReport
 	bits  Bits
 	coder coder
+	strs  map[string]string
 }
 
 // Decode decodes a payload's bits into a message. The message is owned by
@@ -176,7 +177,10 @@ func (d *Decoder) Decode(b *Bits) (Message, error) {
 	if lim := lengths[t]; b.n < lim[0] || b.n > lim[1] {
 		return nil, ErrLength
 	}
-	d.coder = coder{b: b}
+	if d.strs == nil {
+		d.strs = make(map[string]string)
+	}
+	d.coder = coder{b: b, strs: d.strs}
 	c := &d.coder
 	h := m.Head()
 	h.walk(c)

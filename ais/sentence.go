@@ -2,8 +2,12 @@ package ais
 
 import (
 	"bytes"
+	"encoding/binary"
 	"time"
 )
+
+// lows has the low bit of every byte set.
+const lows = 0x0101010101010101
 
 // MaxSentence is the longest sentence accepted, in characters from the
 // leading '!' to the checksum, the limit IEC 61162-1 sets (82 characters
@@ -98,23 +102,37 @@ func trimEOL(b []byte) []byte {
 
 // parseVDM parses b, which starts at '!' or '$'.
 func parseVDM(b []byte, s *Sentence) error {
-	// Checksum: XOR of the bytes between the delimiter and '*'.
-	var sum byte
-	star := -1
-	for i := 1; i < len(b); i++ {
-		c := b[i]
-		if c == '*' {
-			star = i
-			break
-		}
-		if c < ' ' || c > '~' {
+	// Checksum: XOR of the bytes between the delimiter and '*', eight at a
+	// time, checking on the way that each is printable ASCII.
+	star := bytes.IndexByte(b, '*')
+	body := b[1:]
+	if star >= 0 {
+		body = b[1:star]
+	}
+	var x, bad uint64
+	for len(body) >= 8 {
+		w := binary.LittleEndian.Uint64(body)
+		x ^= w
+		bad |= (w - lows*0x20) | (w + lows) | w // high bit set: below ' ', above '~' or non-ASCII
+		body = body[8:]
+	}
+	for _, c := range body {
+		w := uint64(c)
+		x ^= w
+		bad |= (w - 0x20) | (w + 1) | w
+	}
+	if bad&(lows*0x80) != 0 {
+		for _, c := range b[1:] {
 			if c == 0 {
 				return ErrNUL
 			}
-			return ErrNotASCII
 		}
-		sum ^= c
+		return ErrNotASCII
 	}
+	x ^= x >> 32
+	x ^= x >> 16
+	x ^= x >> 8
+	sum := byte(x)
 	if len(b) < 6 || b[3] != 'V' || b[4] != 'D' || (b[5] != 'M' && b[5] != 'O') {
 		return ErrNotAIS
 	}
@@ -152,14 +170,18 @@ func parseVDM(b []byte, s *Sentence) error {
 	if len(b) <= 6 || b[6] != ',' {
 		return ErrFieldCount
 	}
-	for i := 7; i <= star; i++ {
-		if b[i] == ',' || i == star {
-			if nf == len(f) {
-				return ErrFieldCount
-			}
-			f[nf] = b[p:i]
+	for {
+		i := bytes.IndexByte(b[p:star], ',')
+		if i < 0 {
+			f[nf] = b[p:star]
 			nf++
-			p = i + 1
+			break
+		}
+		f[nf] = b[p : p+i]
+		nf++
+		p += i + 1
+		if nf == len(f) {
+			return ErrFieldCount
 		}
 	}
 	if nf != len(f) {

@@ -24,6 +24,11 @@ type PositionReport struct {
 }
 
 func (m *PositionReport) walk(c *coder) {
+	if c.mode == decoding {
+		m.decode(c.b)
+		c.pos += 130
+		return
+	}
 	c.u8(&m.Status, 4)
 	c.i8((*int8)(&m.Turn), 8)
 	c.u16((*uint16)(&m.Speed), 10)
@@ -37,6 +42,25 @@ func (m *PositionReport) walk(c *coder) {
 	c.u8(&m.Spare, 3)
 	c.flag(&m.RAIM)
 	c.u32(&m.Radio, 19)
+}
+
+// decode is walk's decoding, unrolled for the hottest message there is;
+// the round-trip tests hold it to walk's layout.
+func (m *PositionReport) decode(b *Bits) {
+	w0, w1, w2 := b.w[0], b.w[1], b.w[2]
+	m.Status = uint8(w0 >> 22 & 0xF)
+	m.Turn = Turn(int8(w0 >> 14))
+	m.Speed = Speed(w0 >> 4 & 0x3FF)
+	m.Accuracy = w0>>3&1 == 1
+	m.Lon = int32(int64(w0<<61|w1>>3) >> 36) // bits 61-88
+	m.Lat = int32(int64(w1<<25) >> 37)       // bits 89-115
+	m.Course = Course(w1 & 0xFFF)
+	m.Heading = Heading(w2 >> 55 & 0x1FF)
+	m.Second = uint8(w2 >> 49 & 0x3F)
+	m.Maneuver = uint8(w2 >> 47 & 3)
+	m.Spare = uint8(w2 >> 44 & 7)
+	m.RAIM = w2>>43&1 == 1
+	m.Radio = uint32(w2 >> 24 & 0x7FFFF)
 }
 
 // Position returns the reported position in degrees.
@@ -669,7 +693,8 @@ func (m *ChannelManagement) walk(c *coder) {
 		c.i32(&m.SWLon, 18)
 		c.i32(&m.SWLat, 17)
 	}
-	c.flag(&m.Addressed)
+	addressed := m.Addressed // walked above: bit 139 decides the layout
+	c.flag(&addressed)
 	c.flag(&m.BandA)
 	c.flag(&m.BandB)
 	c.u8(&m.ZoneSize, 3)
@@ -735,10 +760,12 @@ type StaticDataReport struct {
 func (m *StaticDataReport) Auxiliary() bool { return m.MMSI/10000000 == 98 }
 
 func (m *StaticDataReport) walk(c *coder) {
+	part := m.Part
+	c.u8(&part, 2)
 	if c.mode == random {
-		m.Part = uint8(c.rnd.IntN(2))
+		part = uint8(c.rnd.IntN(2))
 	}
-	c.u8(&m.Part, 2)
+	m.Part = part
 	switch m.Part {
 	case 0:
 		c.text(&m.ShipName, 20)

@@ -1,0 +1,5 @@
+package ais
+
+import "time"
+
+var zeroTime time.Time
