@@ -5,7 +5,8 @@ package ais
 type Application interface {
 	// AppID returns the designated area code and function identifier.
 	AppID() (dac uint16, fi uint8)
-	walk(c *coder) // walks the payload fields after DAC and FI
+	walk(c *coder)                             // walks the payload fields after DAC and FI
+	appendJSON(dst []byte, scaled bool) []byte // appends "key":value, members, each followed by a comma
 }
 
 // appKey identifies an application: addressed (type 6) or broadcast
@@ -25,7 +26,9 @@ type appSpec struct {
 }
 
 // apps lists the applications decoded into structs, following gpsd's
-// choice (and its length rules) so that its users see the same fields.
+// choice (and its length rules) so that its users see the same fields. The
+// registrations are here and in apps.go, which lists the departures from
+// gpsd.
 var apps = map[appKey]appSpec{}
 
 func register(broadcast bool, dac uint16, fi uint8, new func() Application, fits func(n int) bool) {
@@ -103,8 +106,8 @@ func init() {
 }
 
 // MetHydro is the IMO Circular 289 meteorological and hydrographic data
-// message: DAC 1, FI 31, broadcast. Values are as transmitted; each field
-// has a "not available" value given in its comment.
+// message: DAC 1, FI 31, broadcast, 360 bits. Values are as transmitted;
+// each field has a "not available" value given in its comment.
 type MetHydro struct {
 	Lon          int32 // 1/1000 minute (25 bits); 181° = n/a
 	Lat          int32 // 1/1000 minute (24 bits); 91° = n/a
@@ -127,24 +130,24 @@ type MetHydro struct {
 	LevelTrend   uint8  // 0 steady, 1 decreasing, 2 increasing, 3 n/a
 	CurSpeed     uint8  // surface current, tenths of a knot; 255 = n/a
 	CurDir       uint16 // degrees; 360 = n/a
-	CurSpeed2    uint8
-	CurDir2      uint16
-	CurDepth2    uint8 // metres; 31 = n/a
-	CurSpeed3    uint8
-	CurDir3      uint16
-	CurDepth3    uint8
+	CurSpeed2    uint8  // current at CurDepth2, tenths of a knot; 255 = n/a
+	CurDir2      uint16 // degrees; 360 = n/a
+	CurDepth2    uint8  // metres; 31 = n/a
+	CurSpeed3    uint8  // current at CurDepth3, tenths of a knot; 255 = n/a
+	CurDir3      uint16 // degrees; 360 = n/a
+	CurDepth3    uint8  // metres; 31 = n/a
 	WaveHeight   uint8  // tenths of a metre; 255 = n/a
 	WavePeriod   uint8  // seconds; 63 = n/a
 	WaveDir      uint16 // degrees; 360 = n/a
-	SwellHeight  uint8
-	SwellPeriod  uint8
-	SwellDir     uint16
-	SeaState     uint8 // Beaufort scale; 13 = n/a
-	WaterTemp    int16 // tenths of °C; 501 = n/a
-	Precip       uint8 // precipitation type; 7 = n/a
-	Salinity     uint16
-	Ice          uint8 // 0 no, 1 yes, 3 n/a
-	Spare        uint16
+	SwellHeight  uint8  // tenths of a metre; 255 = n/a
+	SwellPeriod  uint8  // seconds; 63 = n/a
+	SwellDir     uint16 // degrees; 360 = n/a
+	SeaState     uint8  // Beaufort scale; 13 = n/a
+	WaterTemp    int16  // tenths of °C; 501 = n/a
+	Precip       uint8  // precipitation type (WMO 4.201); 7 = n/a
+	Salinity     uint16 // tenths of ‰; 510 = n/a, 511 = sensor fault
+	Ice          uint8  // 0 no, 1 yes, 3 n/a
+	Spare        uint16 // 10 bits
 }
 
 // AppID returns DAC 1, FI 31.
@@ -197,47 +200,48 @@ func (m *MetHydro) walk(c *coder) {
 	c.u16(&m.Spare, 10)
 }
 
-// MetHydro11 is the older IMO Circular 236 meteorological and
-// hydrographic data message: DAC 1, FI 11, broadcast. Its layout is close
-// to MetHydro's; temperatures are offset rather than signed.
+// MetHydro11 is the older IMO Circ. 236 meteorological and hydrographic
+// data message: DAC 1, FI 11, broadcast, 352 bits. Its layout is close to
+// MetHydro's; temperatures, pressure and water level are offset rather
+// than signed, and the "not available" values differ.
 type MetHydro11 struct {
-	Lat          int32 // 1/1000 minute (24 bits)
-	Lon          int32 // 1/1000 minute (25 bits)
-	Day          uint8
-	Hour         uint8
-	Minute       uint8
-	WindSpeed    uint8
-	WindGust     uint8
-	WindDir      uint16
-	WindGustDir  uint16
+	Lat          int32  // 1/1000 minute (24 bits); 91° = n/a
+	Lon          int32  // 1/1000 minute (25 bits); 181° = n/a
+	Day          uint8  // 0 = n/a
+	Hour         uint8  // 24 = n/a
+	Minute       uint8  // 60 = n/a
+	WindSpeed    uint8  // average wind speed, knots; 127 = n/a
+	WindGust     uint8  // knots; 127 = n/a
+	WindDir      uint16 // degrees; 511 = n/a
+	WindGustDir  uint16 // degrees; 511 = n/a
 	AirTemp      uint16 // tenths of °C + 600; 2047 = n/a
-	Humidity     uint8
+	Humidity     uint8  // percent; 127 = n/a
 	DewPoint     uint16 // tenths of °C + 200; 1023 = n/a
-	Pressure     uint16 // hPa + 800; 511 = n/a
-	PressureTend uint8
-	Visibility   uint8 // tenths of a nautical mile; 255 = n/a
-	WaterLevel   uint16
-	LevelTrend   uint8
-	CurSpeed     uint8
-	CurDir       uint16
-	CurSpeed2    uint8
-	CurDir2      uint16
-	CurDepth2    uint8
-	CurSpeed3    uint8
-	CurDir3      uint16
-	CurDepth3    uint8
-	WaveHeight   uint8
-	WavePeriod   uint8
-	WaveDir      uint16
-	SwellHeight  uint8
-	SwellPeriod  uint8
-	SwellDir     uint16
-	SeaState     uint8
+	Pressure     uint16 // hPa - 800; 511 = n/a
+	PressureTend uint8  // 0 steady, 1 decreasing, 2 increasing, 3 n/a
+	Visibility   uint8  // tenths of a nautical mile; 255 = n/a
+	WaterLevel   uint16 // tenths of a metre + 10 m; 511 = n/a
+	LevelTrend   uint8  // 0 steady, 1 decreasing, 2 increasing, 3 n/a
+	CurSpeed     uint8  // surface current, tenths of a knot; 255 = n/a
+	CurDir       uint16 // degrees; 511 = n/a
+	CurSpeed2    uint8  // current at CurDepth2, tenths of a knot; 255 = n/a
+	CurDir2      uint16 // degrees; 511 = n/a
+	CurDepth2    uint8  // metres; 31 = n/a
+	CurSpeed3    uint8  // current at CurDepth3, tenths of a knot; 255 = n/a
+	CurDir3      uint16 // degrees; 511 = n/a
+	CurDepth3    uint8  // metres; 31 = n/a
+	WaveHeight   uint8  // tenths of a metre; 255 = n/a
+	WavePeriod   uint8  // seconds; 63 = n/a
+	WaveDir      uint16 // degrees; 511 = n/a
+	SwellHeight  uint8  // tenths of a metre; 255 = n/a
+	SwellPeriod  uint8  // seconds; 63 = n/a
+	SwellDir     uint16 // degrees; 511 = n/a
+	SeaState     uint8  // Beaufort scale; 15 = n/a
 	WaterTemp    uint16 // tenths of °C + 100; 1023 = n/a
-	Precip       uint8
-	Salinity     uint16
-	Ice          uint8
-	Spare        uint8
+	Precip       uint8  // precipitation type (WMO 4.201); 7 = n/a
+	Salinity     uint16 // tenths of ‰; 511 = n/a
+	Ice          uint8  // 0 no, 1 yes, 3 n/a
+	Spare        uint8  // 6 bits
 }
 
 // AppID returns DAC 1, FI 11.
@@ -289,7 +293,8 @@ func (m *MetHydro11) walk(c *coder) {
 }
 
 // InlandStaticVoyage is the inland waterways ship static and voyage
-// related data message: DAC 200, FI 10, broadcast.
+// related data message: DAC 200, FI 10, broadcast, 168 bits (other lengths
+// stay raw, as in gpsd).
 type InlandStaticVoyage struct {
 	VIN      string // European vessel identification number, 8 characters
 	Length   uint16 // tenths of a metre
@@ -297,11 +302,11 @@ type InlandStaticVoyage struct {
 	ShipType uint16 // ERI ship or combination type
 	Hazard   uint8  // number of blue cones: 0-3, 4 = B-flag, 5 = unknown
 	Draught  uint16 // hundredths of a metre
-	Loaded   uint8  // 0 n/a, 1 loaded, 2 unloaded
+	Loaded   uint8  // 0 n/a, 1 loaded, 2 unloaded (gpsd's legends name 1 "Unloaded" and 2 "Loaded")
 	SpeedQ   bool   // speed from a certified device
-	CourseQ  bool
-	HeadingQ bool
-	Spare    uint8
+	CourseQ  bool   // course from a certified device
+	HeadingQ bool   // heading from a certified device
+	Spare    uint8  // 8 bits
 }
 
 // AppID returns DAC 200, FI 10.

@@ -138,7 +138,10 @@ type coder struct {
 	rnd  *rand.Rand
 	strs map[string]string // interned text, nil for none
 	over bool              // encoding ran past MaxBits
-	bad  bool              // encoding met text outside the six-bit character set
+	bad  bool              // encoding met text outside the six-bit character set; decoding, an undefined variant
+	// badLen is set by a walk whose variant does not fit the payload
+	// length (type 24 part A over 168 bits, part B under).
+	badLen bool
 	// reject is set by an application walk when the payload cannot be
 	// that application; the bits are then kept raw.
 	reject bool

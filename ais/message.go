@@ -188,6 +188,9 @@ func (d *Decoder) Decode(b *Bits) (Message, error) {
 	if c.bad {
 		return nil, ErrSubtype
 	}
+	if c.badLen {
+		return nil, ErrLength
+	}
 	if c.pos != b.n {
 		h.Len = b.n
 	}

@@ -37,6 +37,10 @@ func (s *Stats) RejectedTotal() uint64 {
 // ReaderConfig configures a Reader. The zero value is a gpsdecode-like
 // reader: no de-duplication.
 type ReaderConfig struct {
+	// MaxSentence rejects sentences longer than this many characters
+	// (ErrLineTooLong). The default value is MaxSentence, the standard's
+	// limit; a negative value accepts any length.
+	MaxSentence int
 	// Dedup drops a message whose payload equals one of the last Dedup
 	// messages, as when several receivers hear one transmission. 0 turns
 	// de-duplication off.
@@ -80,6 +84,9 @@ type Reader struct {
 func NewReader(r io.Reader, cfg ReaderConfig) *Reader {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxSentence == 0 {
+		cfg.MaxSentence = MaxSentence
 	}
 	rd := &Reader{cfg: cfg, br: bufio.NewReaderSize(r, 64<<10), seed: rand.Uint64()}
 	if cfg.Dedup > 0 {
@@ -144,6 +151,10 @@ func (r *Reader) handle(line []byte) bool {
 	s := &r.sent
 	if err := ParseSentence(line, s); err != nil {
 		r.reject(line, reasonOf(err))
+		return false
+	}
+	if r.cfg.MaxSentence > 0 && len(s.Raw) > r.cfg.MaxSentence {
+		r.reject(line, ErrLineTooLong)
 		return false
 	}
 	r.stats.Sentences++

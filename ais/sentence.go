@@ -9,10 +9,11 @@ import (
 // lows has the low bit of every byte set.
 const lows = 0x0101010101010101
 
-// MaxSentence is the longest sentence accepted, in characters from the
-// leading '!' to the checksum, the limit IEC 61162-1 sets (82 characters
-// with the line terminator it does not count here). Tag blocks and prefixes
-// are not counted.
+// MaxSentence is the longest sentence IEC 61162-1 allows, in characters
+// from the leading '!' to the checksum (82 with the line terminator it does
+// not count here; tag blocks and prefixes are not counted). ParseSentence
+// does not enforce it, since some receivers send longer sentences; Reader
+// rejects longer ones unless configured otherwise.
 const MaxSentence = 82
 
 // Sentence is one parsed VDM or VDO sentence. Its byte slices alias the
@@ -144,9 +145,6 @@ func parseVDM(b []byte, s *Sentence) error {
 		return ErrNoChecksum
 	}
 	end := star + 3
-	if end > MaxSentence {
-		return ErrLineTooLong
-	}
 	if hi<<4|lo != sum {
 		return ErrChecksum
 	}

@@ -766,6 +766,9 @@ func (m *StaticDataReport) walk(c *coder) {
 		part = uint8(c.rnd.IntN(2))
 	}
 	m.Part = part
+	if c.mode == decoding && (part == 0 && c.b.n > 168 || part == 1 && c.b.n < 168) {
+		c.badLen = true // as gpsd: part A is 160-168 bits, part B at least 168
+	}
 	switch m.Part {
 	case 0:
 		c.text(&m.ShipName, 20)
