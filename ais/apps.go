@@ -68,8 +68,8 @@ func (c *coder) rawBits(p []byte, n int) {
 	}
 }
 
-// elem is a pointer to an array element with a walk.
-type elem[T any] interface {
+// tailElem is a pointer to an array element with a walk.
+type tailElem[T any] interface {
 	*T
 	walk(c *coder)
 }
@@ -81,7 +81,7 @@ type elem[T any] interface {
 // end, its missing bits reading as zero; *cut is how many bits it lacks,
 // and encoding drops them again. maxN bounds random generation, which
 // keeps the message within 1008 bits.
-func walkTail[T any, P elem[T]](c *coder, s *[]T, cut *int, base, size, maxN int, inclusive bool) {
+func walkTail[T any, P tailElem[T]](c *coder, s *[]T, cut *int, base, size, maxN int, inclusive bool) {
 	switch c.mode {
 	case decoding:
 		n := 0
@@ -145,8 +145,9 @@ func walkTail[T any, P elem[T]](c *coder, s *[]T, cut *int, base, size, maxN int
 	}
 }
 
-// complete returns s less its last element when cut says it was cut short.
-func complete[T any](s []T, cut int) []T {
+// completeElems returns s less its last element when cut says that it
+// was cut short.
+func completeElems[T any](s []T, cut int) []T {
 	if cut > 0 && len(s) > 0 {
 		return s[:len(s)-1]
 	}

@@ -95,7 +95,7 @@ func (m *TidalWindow236) AppID() (uint16, uint8) { return 1, 14 }
 // Complete returns the predictions the message carried whole. Tidals
 // follows gpsd, which also decodes a last element that the message ends
 // inside of or just before.
-func (m *TidalWindow236) Complete() []Tidal236 { return complete(m.Tidals, m.Truncated) }
+func (m *TidalWindow236) Complete() []Tidal236 { return completeElems(m.Tidals, m.Truncated) }
 
 func (m *TidalWindow236) walk(c *coder) {
 	c.u8(&m.Month, 4)
@@ -104,9 +104,10 @@ func (m *TidalWindow236) walk(c *coder) {
 }
 
 // ExtendedShipData is the IMO Circ. 236 extended ship static and voyage
-// related data: DAC 1, FI 15, 72 bits broadcast. Some stations send it
-// addressed (104 bits); gpsd then reads the air draught from the
-// addressed header (bit 56), this package from after FI.
+// related data: DAC 1, FI 15, broadcast, 72 bits. Like gpsd, the package
+// also decodes it from addressed messages (type 6, 104 bits), reading the
+// air draught after FI (bit 88) where gpsd reads bit 56, inside the
+// destination MMSI.
 type ExtendedShipData struct {
 	AirDraught uint16 // height over keel, tenths of a metre (11 bits); 0 = n/a, 2047 = 204.7 m or more
 	Spare      uint8  // 5 bits
@@ -310,7 +311,7 @@ func (m *DangerousCargo) AppID() (uint16, uint8) { return 1, 25 }
 // Complete returns the cargoes the message carried whole. Cargos follows
 // gpsd, which also decodes a last element of which the message holds only
 // a few bits.
-func (m *DangerousCargo) Complete() []Cargo { return complete(m.Cargos, m.Truncated) }
+func (m *DangerousCargo) Complete() []Cargo { return completeElems(m.Cargos, m.Truncated) }
 
 func (m *DangerousCargo) walk(c *coder) {
 	c.u8(&m.Unit, 2)
@@ -480,7 +481,7 @@ func (m *TidalWindow) AppID() (uint16, uint8) { return 1, 32 }
 // Complete returns the predictions the message carried whole. Tidals
 // follows gpsd, which also decodes a last element that the message ends
 // inside of or just before.
-func (m *TidalWindow) Complete() []Tidal { return complete(m.Tidals, m.Truncated) }
+func (m *TidalWindow) Complete() []Tidal { return completeElems(m.Tidals, m.Truncated) }
 
 func (m *TidalWindow) walk(c *coder) {
 	c.u8(&m.Month, 4)
@@ -588,7 +589,7 @@ func (m *VTSTargets) AppID() (uint16, uint8) { return 1, 17 }
 // Complete returns the targets the message carried whole. Targets follows
 // gpsd, which also decodes a last element that the message ends inside of
 // or just before.
-func (m *VTSTargets) Complete() []Target { return complete(m.Targets, m.Truncated) }
+func (m *VTSTargets) Complete() []Target { return completeElems(m.Targets, m.Truncated) }
 
 func (m *VTSTargets) walk(c *coder) {
 	walkTail(c, &m.Targets, &m.Truncated, 56, 122, 8, true)

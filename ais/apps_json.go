@@ -162,9 +162,9 @@ func ajEnd(dst []byte) []byte {
 	return append(dst, ',')
 }
 
-// legend returns t[i], or def when i is past the table (gpsd's *_DISPLAY
+// ajLegend returns t[i], or def when i is past the table (gpsd's *_DISPLAY
 // macros).
-func legend(t []string, i uint64, def string) string {
+func ajLegend(t []string, i uint64, def string) string {
 	if i < uint64(len(t)) {
 		return t[i]
 	}
@@ -401,10 +401,10 @@ func (m *InlandStaticVoyage) appendJSON(dst []byte, s bool) []byte {
 	dst = ajU(dst, `"shiptype":`, uint64(m.ShipType))
 	dst = ajS(dst, `"shiptype_text":`, text)
 	dst = ajU(dst, `"hazard":`, uint64(m.Hazard))
-	dst = ajS(dst, `"hazard_text":`, legend(ajHazards, uint64(m.Hazard), "INVALID HAZARD TYPE"))
+	dst = ajS(dst, `"hazard_text":`, ajLegend(ajHazards, uint64(m.Hazard), "INVALID HAZARD TYPE"))
 	dst = ajU(dst, `"draught":`, uint64(m.Draught))
 	dst = ajU(dst, `"loaded":`, uint64(m.Loaded))
-	dst = ajS(dst, `"loaded_text":`, legend(ajLoaded, uint64(m.Loaded), "INVALID LOAD STATUS"))
+	dst = ajS(dst, `"loaded_text":`, ajLegend(ajLoaded, uint64(m.Loaded), "INVALID LOAD STATUS"))
 	dst = ajB(dst, `"speed_q":`, m.SpeedQ)
 	dst = ajB(dst, `"course_q":`, m.CourseQ)
 	return ajB(dst, `"heading_q":`, m.HeadingQ)
@@ -602,11 +602,11 @@ func (m *TrafficSignal) appendJSON(dst []byte, s bool) []byte {
 	dst = ajPos(dst, `"lon":`, m.Lon, `"lat":`, m.Lat, true, div3, 4)
 	dst = ajU(dst, `"status":`, uint64(m.Status))
 	dst = ajU(dst, `"signal":`, uint64(m.Signal))
-	dst = ajS(dst, `"signal_text":`, legend(ajSignals, uint64(m.Signal), "INVALID SIGNAL TYPE"))
+	dst = ajS(dst, `"signal_text":`, ajLegend(ajSignals, uint64(m.Signal), "INVALID SIGNAL TYPE"))
 	dst = ajU(dst, `"hour":`, uint64(m.Hour))
 	dst = ajU(dst, `"minute":`, uint64(m.Minute))
 	dst = ajU(dst, `"nextsignal":`, uint64(m.NextSignal))
-	return ajS(dst, `"nextsignal_text":`, legend(ajSignals, uint64(m.NextSignal), "INVALID SIGNAL TYPE"))
+	return ajS(dst, `"nextsignal_text":`, ajLegend(ajSignals, uint64(m.NextSignal), "INVALID SIGNAL TYPE"))
 }
 
 func (m *InlandETA) appendJSON(dst []byte, s bool) []byte {
@@ -684,13 +684,13 @@ func (m *EMMAWarning) appendJSON(dst []byte, s bool) []byte {
 	dst = ajPos(dst, `"start_lon":`, m.StartLon, `"start_lat":`, m.StartLat, s, div4, 6)
 	dst = ajPos(dst, `"end_lon":`, m.EndLon, `"end_lat":`, m.EndLat, s, div4, 6)
 	dst = ajU(dst, `"type":`, uint64(m.Type))
-	dst = ajS(dst, `"type_text":`, legend(ajEMMATypes, uint64(m.Type), "INVALID EMMA TYPE"))
+	dst = ajS(dst, `"type_text":`, ajLegend(ajEMMATypes, uint64(m.Type), "INVALID EMMA TYPE"))
 	dst = ajI(dst, `"min":`, int64(m.Min))
 	dst = ajI(dst, `"max":`, int64(m.Max))
 	dst = ajU(dst, `"class":`, uint64(m.Intensity))
-	dst = ajS(dst, `"class_text":`, legend(ajEMMAClass, uint64(m.Intensity), "INVALID EMMA TYPE"))
+	dst = ajS(dst, `"class_text":`, ajLegend(ajEMMAClass, uint64(m.Intensity), "INVALID EMMA TYPE"))
 	dst = ajU(dst, `"wind":`, uint64(m.Wind))
-	return ajS(dst, `"wind_text":`, legend(ajEMMAWinds, uint64(m.Wind), "INVALID EMMA WIND DIRECTION"))
+	return ajS(dst, `"wind_text":`, ajLegend(ajEMMAWinds, uint64(m.Wind), "INVALID EMMA WIND DIRECTION"))
 }
 
 func (m *WaterLevels) appendJSON(dst []byte, s bool) []byte {
@@ -710,7 +710,7 @@ func (m *SignalStatus) appendJSON(dst []byte, s bool) []byte {
 	dst = ajU(dst, `"form":`, uint64(m.Form))
 	dst = ajU(dst, `"facing":`, uint64(m.Facing))
 	dst = ajU(dst, `"direction":`, uint64(m.Direction))
-	dst = ajS(dst, `"direction_text":`, legend(ajDirection, uint64(m.Direction), "INVALID DIRECTION"))
+	dst = ajS(dst, `"direction_text":`, ajLegend(ajDirection, uint64(m.Direction), "INVALID DIRECTION"))
 	dst = ajU(dst, `"status":`, uint64(m.Status))
-	return ajS(dst, `"status_text":`, legend(ajLights, uint64(m.Status), "INVALID STATUS"))
+	return ajS(dst, `"status_text":`, ajLegend(ajLights, uint64(m.Status), "INVALID STATUS"))
 }
