@@ -820,6 +820,9 @@ func (m *SingleSlotBinary) walk(c *coder) {
 	if m.Structured {
 		limit -= 16
 	}
+	if c.mode == decoding && c.b.n < 168-limit {
+		c.badLen = true // too short for its own addressing mode (gpsd's rule too)
+	}
 	c.data(&m.Data, &m.DataBits, limit, 0)
 }
 
@@ -852,6 +855,9 @@ func (m *MultiSlotBinary) walk(c *coder) {
 	if m.Structured {
 		limit -= 16
 	}
+	if c.mode == decoding && c.b.n < 1004-limit {
+		c.badLen = true // too short for its addressing mode and radio field (gpsd's rule too)
+	}
 	c.data(&m.Data, &m.DataBits, limit, 20)
 	c.u32(&m.Radio, 20)
 }
@@ -871,6 +877,9 @@ type LongRangeReport struct {
 }
 
 func (m *LongRangeReport) walk(c *coder) {
+	if c.mode == decoding && c.b.n != 96 && c.b.n != 168 {
+		c.badLen = true // 96 bits, or a whole slot from some transmitters; as gpsd
+	}
 	c.flag(&m.Accuracy)
 	c.flag(&m.RAIM)
 	c.u8(&m.Status, 4)
