@@ -1,5 +1,10 @@
 package ais
 
+import (
+	"cmp"
+	"slices"
+)
+
 // Application is a decoded binary application payload of a type 6 or 8
 // message, identified by its DAC and FI.
 type Application interface {
@@ -62,8 +67,7 @@ func (c *coder) app(a *Application, data *[]byte, nbits *int, broadcast bool, da
 		}
 		c.data(data, nbits, max, 0)
 	case random:
-		if c.rnd.IntN(2) == 0 {
-			keys := appKeys(broadcast)
+		if keys := appKeys(broadcast); len(keys) > 0 && c.rnd.IntN(2) == 0 {
 			k := keys[c.rnd.IntN(len(keys))]
 			*dac, *fi = k.dac, k.fi
 			v := apps[k].new()
@@ -91,11 +95,9 @@ func appKeys(broadcast bool) []appKey {
 			ks = append(ks, k)
 		}
 	}
-	for i := 1; i < len(ks); i++ {
-		for j := i; j > 0 && (ks[j].dac < ks[j-1].dac || ks[j].dac == ks[j-1].dac && ks[j].fi < ks[j-1].fi); j-- {
-			ks[j], ks[j-1] = ks[j-1], ks[j]
-		}
-	}
+	slices.SortFunc(ks, func(a, b appKey) int {
+		return cmp.Or(cmp.Compare(a.dac, b.dac), cmp.Compare(a.fi, b.fi))
+	})
 	return ks
 }
 
