@@ -11,8 +11,11 @@
 //     sequence id and tag-block group, with a time and size bound;
 //   - [Bits.Unarmor] and [Decode]: 6-bit de-armouring and the typed
 //     messages of all 27 types, including binary application payloads;
-//   - [Encode] and [Armor]: the reverse, back to sentences;
-//   - [Reader]: all of the above over a stream of lines, with counters.
+//   - [Encode], [Bits.Armor] and [AppendSentences]: the reverse, back to
+//     sentences split as needed, with tag blocks;
+//   - [Reader]: all of the above over a stream of lines, with counters of
+//     every rejection by [Reason];
+//   - [AppendJSON]: gpsd's JSON, byte for byte what gpsdecode prints.
 //
 // Values that the standard reserves for "not available" (latitude 91,
 // longitude 181, speed 102.3 kn, course 360, heading 511, ...) are kept as

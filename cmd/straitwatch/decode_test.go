@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -225,5 +227,29 @@ func TestProgressLine(t *testing.T) {
 	got := progressLine(50e6, 100e6, 10e9)
 	if want := fmt.Sprintf("[%s%s]  50%% 50.0/100.0 MB, 5.0 MB/s, 10s left", strings.Repeat("=", 15), strings.Repeat(" ", 15)); got != want {
 		t.Errorf("progressLine = %q, want %q", got, want)
+	}
+}
+
+// BenchmarkDecodeStream measures the decode command's whole path (read,
+// frame, assemble, decode, gpsd JSON, write) on the benchmark corpus, in
+// sentences per second on one core.
+func BenchmarkDecodeStream(b *testing.B) {
+	data, err := os.ReadFile("../../ais/testdata/bench/corpus.nmea")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Count(data, []byte{'\n'})
+	for _, format := range []string{"json", "count"} {
+		b.Run(format, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			w := bufio.NewWriter(io.Discard)
+			for b.Loop() {
+				if _, err := decodeStream(context.Background(), bytes.NewReader(data), w, decodeConfig{format: format, maxLen: 82}, "stdin", io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "sentences/s")
+		})
 	}
 }
