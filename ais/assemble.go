@@ -26,6 +26,9 @@ type Assembler struct {
 	pending map[fragKey]*partial
 	free    []*partial
 	out     Bits
+	tag     TagBlock // of the last completed message's first sentence
+	tagBuf  []byte   // owns tag's bytes for multi-sentence messages
+	channel byte
 }
 
 type fragKey struct {
@@ -40,6 +43,8 @@ type partial struct {
 	bits    Bits
 	next    int // fragment number expected next
 	started time.Time
+	tagRaw  []byte // first sentence's tag block, copied: lines do not outlive Add
+	channel byte
 }
 
 func (a *Assembler) maxAge() time.Duration {
@@ -66,6 +71,7 @@ func (a *Assembler) Add(s *Sentence, now time.Time) (*Bits, error) {
 		if err := a.out.Unarmor(s.Payload, s.Fill); err != nil {
 			return nil, err
 		}
+		a.tag, a.channel = s.Tag, s.Channel
 		return &a.out, nil
 	}
 	k := fragKey{channel: s.Channel, seq: s.Seq, total: s.Total, group: s.Tag.Group.ID}
@@ -94,6 +100,8 @@ func (a *Assembler) Add(s *Sentence, now time.Time) (*Bits, error) {
 		p.bits.Reset()
 		p.next = 1
 		p.started = now
+		p.tagRaw = append(p.tagRaw[:0], s.Tag.Raw...)
+		p.channel = s.Channel
 	}
 	if p == nil || p.next != s.Num {
 		if p != nil {
@@ -110,10 +118,19 @@ func (a *Assembler) Add(s *Sentence, now time.Time) (*Bits, error) {
 		return nil, nil
 	}
 	a.out = p.bits
+	a.tagBuf = append(a.tagBuf[:0], p.tagRaw...)
+	a.tag, a.channel = TagBlock{}, p.channel
+	if len(a.tagBuf) > 0 {
+		_ = parseTagBlock(a.tagBuf, &a.tag) // parsed once already
+	}
 	delete(a.pending, k)
 	a.put(p)
 	return &a.out, nil
 }
+
+// First returns the tag block and channel of the first sentence of the
+// message Add last completed, valid until the next call.
+func (a *Assembler) First() (*TagBlock, byte) { return &a.tag, a.channel }
 
 // Expire drops messages that have waited longer than MaxAge at event time
 // now, and returns how many it dropped.

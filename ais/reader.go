@@ -69,7 +69,8 @@ type Reader struct {
 	asm     Assembler
 	dec     Decoder
 	msg     Message
-	first   Sentence // tag block of the first fragment (for times)
+	tag     *TagBlock
+	channel byte
 	err     error
 	seed    uint64
 	ring    []uint64
@@ -168,10 +169,6 @@ func (r *Reader) handle(line []byte) bool {
 		r.stats.Incomplete += uint64(n)
 		r.stats.Rejected[ErrExpired] += uint64(n)
 	}
-	if s.Num == 1 {
-		r.first.Tag = s.Tag
-		r.first.Channel = s.Channel
-	}
 	before := r.asm.Expired
 	bits, err := r.asm.Add(s, now)
 	if d := r.asm.Expired - before; d > 0 {
@@ -195,9 +192,13 @@ func (r *Reader) handle(line []byte) bool {
 		return false
 	}
 	r.msg = m
+	r.tag, r.channel = r.asm.First()
 	r.stats.Messages++
 	r.stats.ByType[m.Head().Type]++
 	r.now = now
+	if !r.tag.Time.IsZero() {
+		r.now = r.tag.Time // a multi-sentence message is timed by its first sentence
+	}
 	return true
 }
 
@@ -236,11 +237,11 @@ func reasonOf(err error) Reason {
 func (r *Reader) Message() Message { return r.msg }
 
 // Tag returns the tag block of the message's first sentence (zero when it
-// had none).
-func (r *Reader) Tag() *TagBlock { return &r.first.Tag }
+// had none), valid until the next Scan.
+func (r *Reader) Tag() *TagBlock { return r.tag }
 
 // Channel returns the radio channel of the message's first sentence.
-func (r *Reader) Channel() byte { return r.first.Channel }
+func (r *Reader) Channel() byte { return r.channel }
 
 // Time returns the message's event time: its tag-block time, else its
 // arrival time.

@@ -1,10 +1,14 @@
 package ais
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const goodLine = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
@@ -149,5 +153,43 @@ func TestGFWBrokenInputs(t *testing.T) {
 				t.Fatal("no lines read")
 			}
 		})
+	}
+}
+
+// TestTagBlocksLibais reads libais' tag-block sample (a type 5 split over
+// two tag-block groups with a type 1 between its parts) and checks the
+// messages, stations and times against libais' expected decode.
+func TestTagBlocksLibais(t *testing.T) {
+	f, err := os.Open("testdata/libais/tagblock.nmea")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want, err := os.ReadFile("testdata/libais/tagblock.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type tagged struct {
+		Type    uint8     `json:"type"`
+		MMSI    uint32    `json:"mmsi"`
+		Station string    `json:"tagblock_station"`
+		Time    time.Time `json:"tagblock_timestamp"`
+	}
+	var exp []tagged
+	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		var v tagged
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatal(err)
+		}
+		exp = append(exp, v)
+	}
+	var got []tagged
+	r := NewReader(f, ReaderConfig{})
+	for r.Scan() {
+		h := r.Message().Head()
+		got = append(got, tagged{h.Type, h.MMSI, string(r.Tag().Source), r.Tag().Time})
+	}
+	if diff := cmp.Diff(exp, got); diff != "" {
+		t.Errorf("tag-blocked messages differ from libais (-want +got):\n%s", diff)
 	}
 }
