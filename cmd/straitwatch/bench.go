@@ -66,7 +66,11 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		ours("-u -j (unscaled JSON)", peerbench.CountLines, "-u"),
 		ours("decode only", peerbench.SummaryLine, "-format=count"),
 	}
-	others, skipped := peerbench.Available(*peersDir)
+	dir, err := filepath.Abs(*peersDir)
+	if err != nil {
+		return err
+	}
+	others, skipped := peerbench.Available(dir)
 	peers = append(peers, others...)
 	if *only != "" {
 		var keep []peerbench.Peer
