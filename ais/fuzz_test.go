@@ -123,6 +123,11 @@ func FuzzAssembler(f *testing.F) {
 			if b != nil && b.Len() > MaxBits {
 				t.Fatalf("Add(%q): %d bits", line, b.Len())
 			}
+			if b != nil {
+				if tag, ch := a.First(); ch != 0 && ch != 'A' && ch != 'B' && ch != '1' && ch != '2' || len(tag.Raw) > len(input) {
+					t.Fatalf("Add(%q): first sentence channel %q, tag %q", line, ch, tag.Raw)
+				}
+			}
 			if a.Pending() > a.maxPending() {
 				t.Fatalf("%d pending, bound %d", a.Pending(), a.maxPending())
 			}
