@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -26,8 +27,18 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	runs := fs.Int("runs", 3, "runs of each decoder; the best and the median are reported")
 	peersDir := fs.String("peers", "bench/peers", "`directory` of the peer drivers (see bench/peers/install.sh)")
 	only := fs.String("only", "", "comma-separated peer names to run (default all)")
+	messages := fs.Int("messages", 2_000_000, "ingest: position reports to replay")
+	vessels := fs.Int("vessels", 100_000, "ingest: distinct MMSIs among them")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: straitwatch bench [flags] decode\n\nflags:")
+		fmt.Fprintln(stderr, `usage: straitwatch bench [flags] decode|ingest
+
+decode: straitwatch's decoder and every peer decoder installed here
+        (bench/peers/install.sh) on one corpus, side by side.
+ingest: the serve path (file replay, decode, de-duplication, tracker,
+        store) against decoding alone, with many distinct vessels.
+
+flags:`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -35,6 +46,20 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return nil
 		}
 		return errUsage
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if fs.NArg() == 1 && fs.Arg(0) == "ingest" {
+		return benchIngest(ctx, stdout, stderr, *messages, *vessels)
 	}
 	if fs.NArg() != 1 || fs.Arg(0) != "decode" {
 		fs.Usage()

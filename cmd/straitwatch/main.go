@@ -18,6 +18,7 @@ type command struct {
 }
 
 var commands = []command{
+	{"serve", "ingest feeds, keep the live picture, serve the API", runServe},
 	{"decode", "decode AIS NMEA to gpsd-style JSON or CSV", runDecode},
 	{"bench", "measure decode speed side by side with peer decoders", runBench},
 }

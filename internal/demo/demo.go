@@ -222,7 +222,7 @@ func (v *vessel) report(r *rand.Rand, now time.Time) ais.Message {
 	lon, lat := int32(math.Round(v.lon*600000)), int32(math.Round(v.lat*600000))
 	sog := ais.Speed(math.Round(v.speed * 10))
 	cog := ais.Course(math.Round(v.course*10)) % 3600
-	hdg := ais.Heading(int(math.Round(v.course))%360)
+	hdg := ais.Heading(int(math.Round(v.course)) % 360)
 	if v.classB {
 		return &ais.ClassBPositionReport{Header: ais.Header{Type: 18, MMSI: v.mmsi}, Speed: sog, Lon: lon, Lat: lat,
 			Course: cog, Heading: ais.HeadingNA, Second: uint8(now.Second()), CS: true, Radio: uint32(r.IntN(1 << 20))}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"straitwatch/ais"
+	"straitwatch/internal/config"
+	"straitwatch/internal/ingest"
+	"straitwatch/internal/server"
+)
+
+// benchIngest measures the serve path: file replay -> decode ->
+// de-duplicate -> track -> store, with vessels distinct MMSIs, against
+// decoding the same file alone.
+func benchIngest(ctx context.Context, stdout, stderr io.Writer, messages, vessels int) error {
+	dir, err := os.MkdirTemp("", "straitwatch-bench-ingest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	corpus := filepath.Join(dir, "feed.nmea")
+	fmt.Fprintf(stderr, "writing %d position reports of %d vessels to %s\n", messages, vessels, corpus)
+	if err := writeIngestCorpus(corpus, messages, vessels); err != nil {
+		return err
+	}
+	fi, _ := os.Stat(corpus)
+
+	// Decode alone: the same file through ais.Reader on one core.
+	f, err := os.Open(corpus)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	r := ais.NewReader(bufio.NewReaderSize(f, 1<<20), ais.ReaderConfig{})
+	for r.Scan() {
+	}
+	decodeTook := time.Since(start)
+	f.Close()
+	decoded := r.Stats().Messages
+
+	// The serve path, with the server's own components.
+	off := false
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.Demo = &off
+	cfg.Sources = []ingest.SourceConfig{{ID: 1, Name: "replay", Kind: ingest.KindFile, Path: corpus}}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		return err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start = time.Now()
+	go func() { done <- s.Run(runCtx) }()
+	src := s.Pipeline().Sources()[0]
+	for {
+		h := src.Health()
+		if h.Delivered+h.Duplicates+h.Shed+h.RejectsTotal >= uint64(messages) && s.Table().Stats().Fixes+s.Table().Stats().Invalid >= h.Fixes {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			stop()
+			return ctx.Err()
+		case err := <-done:
+			stop()
+			return fmt.Errorf("server stopped early: %v", err)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	ingestTook := time.Since(start)
+	runtime.ReadMemStats(&after)
+	stop()
+	if err := <-done; err != nil {
+		return err
+	}
+	h := src.Health()
+	rate := func(n uint64, d time.Duration) float64 { return float64(n) / d.Seconds() }
+	fmt.Fprintf(stdout, "# Ingest benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(stdout, "%d position reports (%d distinct MMSIs, %.1f MB of NMEA with tag blocks), GOMAXPROCS=%d.\n\n", messages, vessels, float64(fi.Size())/1e6, runtime.GOMAXPROCS(0))
+	fmt.Fprintln(stdout, "| path | messages | seconds | messages/s |\n|---|---:|---:|---:|")
+	fmt.Fprintf(stdout, "| decode alone (ais.Reader, one goroutine) | %d | %.2f | %.0f |\n", decoded, decodeTook.Seconds(), rate(decoded, decodeTook))
+	fmt.Fprintf(stdout, "| file replay -> decode -> de-duplicate -> track -> store | %d | %.2f | %.0f |\n", h.Delivered, ingestTook.Seconds(), rate(h.Delivered, ingestTook))
+	fmt.Fprintf(stdout, "\nRatio of the full path to decode alone: %.2f. Shed: %d, duplicates: %d, rejected: %d. Vessels in the table: %d.\n",
+		rate(h.Delivered, ingestTook)/rate(decoded, decodeTook), h.Shed, h.Duplicates, h.RejectsTotal, s.Table().Stats().Vessels)
+	return nil
+}
+
+// writeIngestCorpus writes messages type 1 reports of vessels distinct
+// MMSIs in the region, with tag-block times one millisecond apart.
+func writeIngestCorpus(path string, messages, vessels int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	r := rand.New(rand.NewPCG(1, 1))
+	t0 := time.Now().Add(-time.Duration(messages) * time.Millisecond)
+	var buf []byte
+	for i := range messages {
+		m := &ais.PositionReport{Header: ais.Header{Type: 1, MMSI: 200000000 + uint32(i%vessels)*7},
+			Speed: ais.Speed(r.IntN(200)), Course: ais.Course(r.IntN(3600)), Heading: ais.Heading(r.IntN(360)),
+			Lat: int32((24 + 3*r.Float64()) * 600000), Lon: int32((54 + 5*r.Float64()) * 600000), Second: uint8(i % 60), Radio: uint32(i)}
+		buf, err = ais.AppendSentences(buf[:0], m, ais.Framing{Time: t0.Add(time.Duration(i) * time.Millisecond)})
+		if err != nil {
+			return err
+		}
+		w.Write(buf)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}

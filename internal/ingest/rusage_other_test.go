@@ -1,0 +1,8 @@
+//go:build !unix
+
+package ingest
+
+import "time"
+
+// cpuTime returns 0 where getrusage is not available.
+func cpuTime() time.Duration { return 0 }

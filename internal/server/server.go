@@ -1,0 +1,236 @@
+// Package server assembles straitwatch's serve command from its parts:
+// the ingest pipeline and its sources, the vessel table, the store, the
+// live-stream hub and the HTTP API, started together by Run and ended by
+// its context, in the order that loses nothing: ingest stops first and
+// drains into the table and the store, then the store is synced and closed.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"straitwatch/internal/access"
+	"straitwatch/internal/api"
+	"straitwatch/internal/config"
+	"straitwatch/internal/demo"
+	"straitwatch/internal/ingest"
+	"straitwatch/internal/store"
+	"straitwatch/internal/track"
+)
+
+// demoSourceID is the demo feed's source id, above the ids configured
+// sources are likely to use.
+const demoSourceID = 63
+
+// Server is one running straitwatch.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	now      func() time.Time
+	db       *store.DB
+	table    *track.Table
+	hub      *api.Hub
+	pipeline *ingest.Pipeline
+	api      *api.API
+	reg      *prometheus.Registry
+	ln       net.Listener
+	ready    chan struct{}
+}
+
+// New builds a server from cfg, opening the store and binding the HTTP
+// listener, so that configuration and port errors surface before Run.
+// now is the clock (time.Now in production).
+func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, error) {
+	s := &Server{cfg: cfg, log: log, now: now, reg: prometheus.NewRegistry(), ready: make(chan struct{})}
+	var err error
+	s.db, err = store.Open(cfg.DataDir, store.Options{SyncInterval: cfg.Store.SyncInterval, Retention: cfg.Store.Retention, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	fail := func(err error) (*Server, error) {
+		s.db.Close()
+		return nil, err
+	}
+	if s.table, err = track.New(track.Config{}); err != nil {
+		return fail(fmt.Errorf("track: %w", err))
+	}
+	if s.hub, err = api.NewHub(api.HubConfig{Registerer: s.reg}); err != nil {
+		return fail(fmt.Errorf("hub: %w", err))
+	}
+	sources := append([]ingest.SourceConfig(nil), cfg.Sources...)
+	if *cfg.Demo {
+		feed := &demo.Feed{Clock: now, Vessels: cfg.DemoVessels}
+		sources = append(sources, ingest.SourceConfig{ID: demoSourceID, Name: "demo", Org: cfg.Org, Kind: ingest.KindGenerator, Generate: feed.Run})
+	}
+	pc := cfg.Pipeline
+	pc.Clock, pc.Logger = now, log
+	if s.pipeline, err = ingest.NewPipeline(pc, sources, ingest.SinkFunc(s.write)); err != nil {
+		return fail(fmt.Errorf("ingest: %w", err))
+	}
+	q, err := access.NewQuery(access.AllowAll{}, access.Backends{
+		Vessels: s.table, History: s.db, Sources: sourcesOf{s.pipeline}, Feed: s.hub,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	s.reg.MustRegister(&collector{s: s})
+	s.api, err = api.New(api.Config{
+		Query:    q,
+		Auth:     access.Fixed{View: access.View{Org: cfg.Org, Role: access.RoleAdmin}},
+		Registry: s.reg,
+		Logger:   log,
+		Now:      now,
+		Ready:    s.readyCheck,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("api: %w", err))
+	}
+	if s.ln, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
+		return fail(fmt.Errorf("http: %w", err))
+	}
+	return s, nil
+}
+
+// Addr returns the HTTP listener's address.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Table returns the live vessel table.
+func (s *Server) Table() *track.Table { return s.table }
+
+// Pipeline returns the ingest pipeline, for its sources' addresses.
+func (s *Server) Pipeline() *ingest.Pipeline { return s.pipeline }
+
+// Ready is closed once every part is running.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+func (s *Server) readyCheck(context.Context) error {
+	select {
+	case <-s.ready:
+		return nil
+	default:
+		return errors.New("starting")
+	}
+}
+
+// write is the pipeline's sink: the table, the store and the live stream
+// each take the batch; none keeps it.
+func (s *Server) write(ctx context.Context, b *ingest.Batch) error {
+	s.table.Apply(b.Fixes, b.Statics)
+	if err := s.db.AppendFixes(b.Fixes); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	for _, st := range b.Statics {
+		if err := s.db.PutStatic(st); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	s.hub.Publish(b.Fixes)
+	return nil
+}
+
+// Run serves until ctx ends, then shuts down in order: HTTP, ingest
+// (draining into the table and store), table and hub, store.
+func (s *Server) Run(ctx context.Context) error {
+	core, stopCore := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopCore()
+	ingestCtx, stopIngest := context.WithCancel(ctx)
+	defer stopIngest()
+
+	errs := make(chan error, 4)
+	var coreWG, ingestWG sync.WaitGroup
+	start := func(wg *sync.WaitGroup, name string, run func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	start(&coreWG, "track", func() error { return s.table.Run(core) })
+	start(&coreWG, "hub", func() error { return s.hub.Run(core) })
+	start(&ingestWG, "ingest", func() error { return s.pipeline.Run(ingestCtx) })
+	start(&coreWG, "expire", func() error { return s.expire(core) })
+
+	// Requests run under httpCtx, which Shutdown cancels first so that
+	// live streams end instead of holding shutdown up.
+	httpCtx, stopHTTP := context.WithCancel(core)
+	defer stopHTTP()
+	srv := &http.Server{
+		Handler:           s.withIndex(s.api.Handler()),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return httpCtx },
+	}
+	srv.RegisterOnShutdown(stopHTTP)
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(s.ln) }()
+	close(s.ready)
+
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errs:
+		s.log.Error("stopping", "err", first)
+	case err := <-httpDone:
+		first = fmt.Errorf("http: %w", err)
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	stopIngest()
+	ingestWG.Wait()
+	stopCore()
+	coreWG.Wait()
+	if err := s.db.Close(); err != nil && first == nil {
+		first = fmt.Errorf("store: %w", err)
+	}
+	close(errs)
+	for err := range errs {
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// expire drops vessels not heard for the configured TTL, once a minute.
+func (s *Server) expire(ctx context.Context) error {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if n := s.table.Expire(s.now().Add(-s.cfg.VesselTTL).UnixMilli()); n > 0 {
+				s.log.Debug("expired vessels", "count", n)
+			}
+		}
+	}
+}
+
+// sourcesOf adapts the pipeline's health to the query layer's.
+type sourcesOf struct{ p *ingest.Pipeline }
+
+func (a sourcesOf) Health() []access.SourceHealth {
+	hs := a.p.Health()
+	out := make([]access.SourceHealth, len(hs))
+	for i, h := range hs {
+		out[i] = access.SourceHealth{
+			ID: h.ID, Name: h.Name, Org: h.Org, Kind: h.Kind, Connected: h.Connected,
+			LastMessage: h.LastMessage, Messages: h.Messages, MessagesPerSecond: h.MessagesPerSecond,
+			Rejects: h.Rejects, LastError: h.LastError, Detail: h,
+		}
+	}
+	return out
+}

@@ -1,0 +1,7 @@
+//go:build race
+
+package track
+
+// raceEnabled is true when the tests run under the race detector, which
+// slows them and changes how memory is allocated.
+const raceEnabled = true
