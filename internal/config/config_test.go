@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -48,5 +49,26 @@ func TestParse(t *testing.T) {
 			}
 			tc.check(t, c)
 		})
+	}
+}
+
+// TestREADMEExample keeps the README's example configuration valid.
+func TestREADMEExample(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(raw)
+	start := strings.Index(s, "```yaml\n")
+	end := strings.Index(s[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no yaml example")
+	}
+	c, err := Parse([]byte(s[start+8 : start+8+end]))
+	if err != nil {
+		t.Fatalf("README example: %v", err)
+	}
+	if len(c.Sources) != 4 || *c.Demo {
+		t.Errorf("README example: %d sources, demo %v", len(c.Sources), *c.Demo)
 	}
 }
