@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"straitwatch/internal/config"
+	"straitwatch/internal/store"
+	"straitwatch/internal/track"
+)
+
+// envInt reads a benchmark size from the environment.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkAPILatency measures the API the way a client meets it: over
+// loopback HTTP, against the real table and store, with 100k live vessels
+// and 24 h of history (the fleet every 10 min, 100 busy vessels every
+// 10 s). It reports p50 and p99 of a strait bounding-box query and of a
+// busy vessel's 24 h track. Sizes: API_BENCH_VESSELS, API_BENCH_INTERVAL
+// (seconds), API_BENCH_BUSY.
+//
+//	go test -run XXX -bench APILatency -benchtime 300x ./internal/server/
+func BenchmarkAPILatency(b *testing.B) {
+	vessels := envInt("API_BENCH_VESSELS", 100_000)
+	interval := int64(envInt("API_BENCH_INTERVAL", 600)) * 1000
+	busy := envInt("API_BENCH_BUSY", 100)
+	dir := b.TempDir()
+	now := time.Now()
+	end := now.UnixMilli()
+	start := end - 24*3600*1000
+
+	// History straight into the store, then the server opens it.
+	db, err := store.Open(dir, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	latest := make([]track.Fix, vessels)
+	pos := make([][2]float64, vessels)
+	for i := range pos {
+		pos[i] = [2]float64{24 + 3*r.Float64(), 54 + 5*r.Float64()}
+	}
+	batch := make([]track.Fix, 0, 1000)
+	flush := func() {
+		if err := db.AppendFixes(batch); err != nil {
+			b.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	fixes := 0
+	for t := start; t < end; t += 10_000 {
+		for i := range vessels {
+			every := interval
+			if i < busy {
+				every = 10_000
+			}
+			if (t-start+int64(i)*997)%every >= 10_000 {
+				continue
+			}
+			pos[i][0] += 0.0005
+			f := track.Fix{MMSI: 200000000 + uint32(i), Time: t, Lat: pos[i][0], Lon: pos[i][1], SOG: 12, COG: 90, Heading: 90, Class: track.ClassA, Source: 1}
+			latest[i] = f
+			batch = append(batch, f)
+			fixes++
+			if len(batch) == cap(batch) {
+				flush()
+			}
+		}
+	}
+	flush()
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+
+	off := false
+	cfg := config.Default()
+	cfg.DataDir, cfg.HTTP.Addr, cfg.Demo = dir, "127.0.0.1:0", &off
+	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	<-s.Ready()
+	s.Table().Apply(latest, nil)
+	s.Table().Flush()
+	b.Logf("%d vessels live, %d fixes of history", s.Table().Len(), fixes)
+
+	base := "http://" + s.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	get := func(url string) time.Duration {
+		t0 := time.Now()
+		resp, err := client.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("GET %s: %s", url, resp.Status)
+		}
+		return time.Since(t0)
+	}
+	for _, q := range []struct{ name, url string }{
+		{"bbox-strait", base + "/api/vessels?bbox=55.5,25.5,57.5,27.2"},
+		{"track-24h-busy", base + "/api/vessels/%d/track"},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				url := q.url
+				if q.name == "track-24h-busy" {
+					url = fmt.Sprintf(q.url, 200000000+i%busy)
+				}
+				lat = append(lat, get(url))
+				i++
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
