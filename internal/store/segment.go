@@ -350,6 +350,10 @@ func loadSegment(f *os.File, meta segMeta) (*segment, error) {
 	if !ok {
 		return nil, corrupt("bad footer")
 	}
+	if foot.start != meta.Start || foot.end != meta.End || int64(foot.count) != meta.Count ||
+		foot.minT != meta.MinT || foot.maxT != meta.MaxT {
+		return nil, corrupt("footer does not match the MANIFEST")
+	}
 	ngroups := (uint64(foot.entries) + groupSize - 1) / groupSize
 	if foot.indexOff+uint64(foot.entries)*entrySize != foot.groupsOff ||
 		foot.groupsOff+8*ngroups != uint64(size-footerSize) {
