@@ -43,13 +43,26 @@ type Server struct {
 	reg      *prometheus.Registry
 	ln       net.Listener
 	ready    chan struct{}
+
+	// The store is written by its own goroutine, so that appending runs
+	// beside de-duplication instead of after it: batches arrive on toStore
+	// and their slices go back on free for reuse.
+	toStore chan storeBatch
+	free    chan storeBatch
+}
+
+// storeBatch is a copy of a pipeline batch for the store writer.
+type storeBatch struct {
+	fixes   []track.Fix
+	statics []track.Static
 }
 
 // New builds a server from cfg, opening the store and binding the HTTP
 // listener, so that configuration and port errors surface before Run.
 // now is the clock (time.Now in production).
 func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, error) {
-	s := &Server{cfg: cfg, log: log, now: now, reg: prometheus.NewRegistry(), ready: make(chan struct{})}
+	s := &Server{cfg: cfg, log: log, now: now, reg: prometheus.NewRegistry(), ready: make(chan struct{}),
+		toStore: make(chan storeBatch, 8), free: make(chan storeBatch, 10)}
 	var err error
 	s.db, err = store.Open(cfg.DataDir, store.Options{SyncInterval: cfg.Store.SyncInterval, Retention: cfg.Store.Retention, Now: now})
 	if err != nil {
@@ -120,20 +133,51 @@ func (s *Server) readyCheck(context.Context) error {
 	}
 }
 
-// write is the pipeline's sink: the table, the store and the live stream
-// each take the batch; none keeps it.
+// write is the pipeline's sink: the table and the live stream take the
+// batch at once, the store writer a copy; none keeps the batch.
 func (s *Server) write(ctx context.Context, b *ingest.Batch) error {
 	s.table.Apply(b.Fixes, b.Statics)
-	if err := s.db.AppendFixes(b.Fixes); err != nil {
-		return fmt.Errorf("store: %w", err)
+	var sb storeBatch
+	select {
+	case sb = <-s.free:
+	default:
 	}
-	for _, st := range b.Statics {
-		if err := s.db.PutStatic(st); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
+	sb.fixes = append(sb.fixes[:0], b.Fixes...)
+	sb.statics = append(sb.statics[:0], b.Statics...)
+	select {
+	case s.toStore <- sb: // waits when the store is behind: backpressure to ingest
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 	s.hub.Publish(b.Fixes)
 	return nil
+}
+
+// writeStore appends the batches from write to the store until toStore is
+// closed. After an error it keeps draining, so ingest never blocks on it,
+// and returns the error.
+func (s *Server) writeStore() error {
+	var first error
+	for sb := range s.toStore {
+		if first == nil {
+			if err := s.db.AppendFixes(sb.fixes); err != nil {
+				first = fmt.Errorf("store: %w", err)
+			}
+			for _, st := range sb.statics {
+				if err := s.db.PutStatic(st); err != nil && first == nil {
+					first = fmt.Errorf("store: %w", err)
+				}
+			}
+			if first != nil {
+				s.log.Error("store writes failing; fixes are not being kept", "err", first)
+			}
+		}
+		select {
+		case s.free <- sb:
+		default:
+		}
+	}
+	return first
 }
 
 // Run serves until ctx ends, then shuts down in order: HTTP, ingest
@@ -144,7 +188,7 @@ func (s *Server) Run(ctx context.Context) error {
 	ingestCtx, stopIngest := context.WithCancel(ctx)
 	defer stopIngest()
 
-	errs := make(chan error, 4)
+	errs := make(chan error, 8)
 	var coreWG, ingestWG sync.WaitGroup
 	start := func(wg *sync.WaitGroup, name string, run func() error) {
 		wg.Add(1)
@@ -157,6 +201,8 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	start(&coreWG, "track", func() error { return s.table.Run(core) })
 	start(&coreWG, "hub", func() error { return s.hub.Run(core) })
+	var storeWG sync.WaitGroup
+	start(&storeWG, "store", s.writeStore)
 	start(&ingestWG, "ingest", func() error { return s.pipeline.Run(ingestCtx) })
 	start(&coreWG, "expire", func() error { return s.expire(core) })
 
@@ -189,6 +235,8 @@ func (s *Server) Run(ctx context.Context) error {
 	_ = srv.Shutdown(shutdown)
 	stopIngest()
 	ingestWG.Wait()
+	close(s.toStore) // ingest has drained into it
+	storeWG.Wait()
 	stopCore()
 	coreWG.Wait()
 	if err := s.db.Close(); err != nil && first == nil {
