@@ -228,4 +228,23 @@ func TestEndToEnd(t *testing.T) {
 		}
 		return dup == messages && del == messages
 	})
+
+	// The same counters, and the table's, in the Prometheus metrics.
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`straitwatch_vessels 3`,
+		`straitwatch_source_shed_total{source="rx-tcp"} 0`,
+		`straitwatch_source_shed_total{source="rx-udp"} 0`,
+		`straitwatch_source_duplicates_total{source=`,
+		`straitwatch_table_reports_total{outcome="fix"} 15`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }
