@@ -49,6 +49,11 @@ type Server struct {
 	// and their slices go back on free for reuse.
 	toStore chan storeBatch
 	free    chan storeBatch
+
+	// OnStored, when set before Run, is called by the store writer with
+	// each batch of fixes the store has acknowledged (see the store's
+	// durability policy). The slice is valid only during the call.
+	OnStored func(fixes []track.Fix)
 }
 
 // storeBatch is a copy of a pipeline batch for the store writer.
@@ -162,6 +167,8 @@ func (s *Server) writeStore() error {
 		if first == nil {
 			if err := s.db.AppendFixes(sb.fixes); err != nil {
 				first = fmt.Errorf("store: %w", err)
+			} else if s.OnStored != nil {
+				s.OnStored(sb.fixes)
 			}
 			for _, st := range sb.statics {
 				if err := s.db.PutStatic(st); err != nil && first == nil {
