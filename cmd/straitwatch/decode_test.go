@@ -253,3 +253,34 @@ func BenchmarkDecodeStream(b *testing.B) {
 		})
 	}
 }
+
+// TestImportExport loads an NMEA log and a NOAA CSV into a store and
+// exports the fixes back as CSV and Parquet.
+func TestImportExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	code, _, errs := runCmd(t, "", "import", "-data", dir, "-progress", "off", sample, "../../internal/ingest/testdata/csv/noaa.csv")
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "noaa.csv: 20 lines, 20 messages") || !strings.Contains(errs, "imported ") {
+		t.Errorf("import summary:\n%s", errs)
+	}
+	code, out, errs := runCmd(t, "", "export", "-data", dir, "-from", "2000-01-01T00:00:00Z")
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs)
+	}
+	rows := strings.Split(strings.TrimSpace(out), "\n")
+	if rows[0] != "mmsi,time,lat,lon,sog,cog,heading,status,class,source,heard" || len(rows) < 21 {
+		t.Errorf("export: %d rows, header %q", len(rows), rows[0])
+	}
+	pq := filepath.Join(t.TempDir(), "fixes.parquet")
+	if code, _, errs := runCmd(t, "", "export", "-data", dir, "-from", "2000-01-01T00:00:00Z", "-format", "parquet", "-o", pq); code != 0 {
+		t.Fatalf("export parquet: exit %d: %s", code, errs)
+	}
+	if fi, err := os.Stat(pq); err != nil || fi.Size() == 0 {
+		t.Errorf("parquet export: %v", err)
+	}
+	if code, _, _ := runCmd(t, "", "export", "-data", dir, "-from", "2030-01-01T00:00:00Z", "-to", "2020-01-01T00:00:00Z"); code == 0 {
+		t.Error("export with -from after -to succeeded")
+	}
+}

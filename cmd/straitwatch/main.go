@@ -19,6 +19,8 @@ type command struct {
 
 var commands = []command{
 	{"serve", "ingest feeds, keep the live picture, serve the API", runServe},
+	{"import", "load NMEA logs or CSV archives (NOAA, DMA) into the store", runImport},
+	{"export", "write stored fixes as CSV or Parquet", runExport},
 	{"decode", "decode AIS NMEA to gpsd-style JSON or CSV", runDecode},
 	{"bench", "measure decode speed side by side with peer decoders", runBench},
 }
