@@ -47,10 +47,13 @@ func ParseBox(s string) (Box, error) {
 // Validate reports whether b is a proper box on the globe.
 func (b Box) Validate() error {
 	switch {
-	case b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180:
+	case !inRange(b.MinLat, 90) || !inRange(b.MaxLat, 90) || !inRange(b.MinLon, 180) || !inRange(b.MaxLon, 180):
 		return fmt.Errorf("outside -180..180, -90..90")
 	case b.MinLat > b.MaxLat || b.MinLon > b.MaxLon:
 		return fmt.Errorf("minimum above maximum")
 	}
 	return nil
 }
+
+// inRange reports whether -lim <= v <= lim (false for NaN).
+func inRange(v, lim float64) bool { return v >= -lim && v <= lim }

@@ -229,6 +229,13 @@ func TestEndToEnd(t *testing.T) {
 		return dup == messages && del == messages
 	})
 
+	// The landing page serve prints responds.
+	if resp, err := http.Get(base + "/"); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET / = %v, %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
 	// The same counters, and the table's, in the Prometheus metrics.
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {
