@@ -27,37 +27,6 @@ import "strconv"
 //     (see apps.go); gpsd prints a header field for the first, and for FI
 //     16 a header field (type 6) or 0 (type 8).
 
-func ajU(dst []byte, key string, v uint64) []byte {
-	dst = append(dst, key...)
-	return append(strconv.AppendUint(dst, v, 10), ',')
-}
-
-func ajI(dst []byte, key string, v int64) []byte {
-	dst = append(dst, key...)
-	return append(strconv.AppendInt(dst, v, 10), ',')
-}
-
-// ajF writes v as printf's %.<prec>f does.
-func ajF(dst []byte, key string, v float64, prec int) []byte {
-	dst = append(dst, key...)
-	return append(strconv.AppendFloat(dst, v, 'f', prec, 64), ',')
-}
-
-func ajB(dst []byte, key string, v bool) []byte {
-	dst = append(dst, key...)
-	if v {
-		return append(dst, "true,"...)
-	}
-	return append(dst, "false,"...)
-}
-
-func ajBool(v bool) uint64 {
-	if v {
-		return 1
-	}
-	return 0
-}
-
 // ajS writes a string member, escaped as gpsd's json_stringify escapes
 // (quotes, backslashes and control characters; six-bit text has no
 // others). Bytes above 0x7F, which only legends hold, pass as they are,
@@ -65,30 +34,7 @@ func ajBool(v bool) uint64 {
 func ajS(dst []byte, key, s string) []byte {
 	dst = append(dst, key...)
 	dst = append(dst, '"')
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; {
-		case ch == '"' || ch == '\\':
-			dst = append(dst, '\\', ch)
-		case ch < 0x20 || ch == 0x7F:
-			dst = append(dst, '\\')
-			switch ch {
-			case '\b':
-				dst = append(dst, 'b')
-			case '\f':
-				dst = append(dst, 'f')
-			case '\n':
-				dst = append(dst, 'n')
-			case '\r':
-				dst = append(dst, 'r')
-			case '\t':
-				dst = append(dst, 't')
-			default:
-				dst = append(dst, 'u', '0', '0', "0123456789abcdef"[ch>>4], "0123456789abcdef"[ch&15])
-			}
-		default:
-			dst = append(dst, ch)
-		}
-	}
+	dst = appendEscaped(dst, s)
 	return append(dst, '"', ',')
 }
 
@@ -132,16 +78,16 @@ func ajTimeRaw(dst []byte, key string, month, day, hour, minute uint8) []byte {
 // %.<prec>f of value/div, else %d.
 func ajPos(dst []byte, k1 string, v1 int32, k2 string, v2 int32, scaled bool, div float64, prec int) []byte {
 	if scaled {
-		dst = ajF(dst, k1, float64(v1)/div, prec)
-		return ajF(dst, k2, float64(v2)/div, prec)
+		dst = jF(dst, k1, float64(v1)/div, prec)
+		return jF(dst, k2, float64(v2)/div, prec)
 	}
-	dst = ajI(dst, k1, int64(v1))
-	return ajI(dst, k2, int64(v2))
+	dst = jI(dst, k1, int64(v1))
+	return jI(dst, k2, int64(v2))
 }
 
 // ajTenths writes v/10.0 as %.1f.
 func ajTenths(dst []byte, key string, v int64) []byte {
-	return ajF(dst, key, float64(v)/10.0, 1)
+	return jF(dst, key, float64(v)/10.0, 1)
 }
 
 // ajOpen and ajClose bracket an array member: gpsd strips the comma after
@@ -267,28 +213,28 @@ var ajInlandShipTypes = []struct {
 
 func (m *MetHydro) appendJSON(dst []byte, s bool) []byte {
 	dst = ajPos(dst, `"lat":`, m.Lat, `"lon":`, m.Lon, s, div3, 4)
-	dst = ajB(dst, `"accuracy":`, m.Accuracy)
+	dst = jB(dst, `"accuracy":`, m.Accuracy)
 	dst = ajMetHead(dst, m.Day, m.Hour, m.Minute, m.WindSpeed, m.WindGust, m.WindDir, m.WindGustDir, m.Humidity)
 	if s {
 		dst = ajTenths(dst, `"airtemp":`, int64(m.AirTemp))
 		dst = ajTenths(dst, `"dewpoint":`, int64(m.DewPoint))
-		dst = ajU(dst, `"pressure":`, uint64(m.Pressure)+799)
+		dst = jU(dst, `"pressure":`, uint64(m.Pressure)+799)
 		dst = ajS(dst, `"pressuretend":`, ajTrends[m.PressureTend&3])
-		dst = ajB(dst, `"visgreater":`, m.VisGreater)
+		dst = jB(dst, `"visgreater":`, m.VisGreater)
 		dst = ajTenths(dst, `"visibility":`, int64(m.Visibility))
 		// gpsd subtracts the 10 m offset in unsigned arithmetic: levels
 		// below it wrap around 2^32.
-		dst = ajF(dst, `"waterlevel":`, float64(uint32(m.WaterLevel)-1000)/100.0, 1)
+		dst = jF(dst, `"waterlevel":`, float64(uint32(m.WaterLevel)-1000)/100.0, 1)
 		dst = ajS(dst, `"leveltrend":`, ajTrends[m.LevelTrend&3])
 	} else {
-		dst = ajI(dst, `"airtemp":`, int64(m.AirTemp))
-		dst = ajI(dst, `"dewpoint":`, int64(m.DewPoint))
-		dst = ajU(dst, `"pressure":`, uint64(m.Pressure))
-		dst = ajU(dst, `"pressuretend":`, uint64(m.PressureTend))
-		dst = ajB(dst, `"visgreater":`, m.VisGreater)
-		dst = ajU(dst, `"visibility":`, uint64(m.Visibility))
-		dst = ajI(dst, `"waterlevel":`, int64(m.WaterLevel))
-		dst = ajU(dst, `"leveltrend":`, uint64(m.LevelTrend))
+		dst = jI(dst, `"airtemp":`, int64(m.AirTemp))
+		dst = jI(dst, `"dewpoint":`, int64(m.DewPoint))
+		dst = jU(dst, `"pressure":`, uint64(m.Pressure))
+		dst = jU(dst, `"pressuretend":`, uint64(m.PressureTend))
+		dst = jB(dst, `"visgreater":`, m.VisGreater)
+		dst = jU(dst, `"visibility":`, uint64(m.Visibility))
+		dst = jI(dst, `"waterlevel":`, int64(m.WaterLevel))
+		dst = jU(dst, `"leveltrend":`, uint64(m.LevelTrend))
 	}
 	dst = ajCurrents(dst, s, m.CurSpeed, m.CurDir, m.CurSpeed2, m.CurDir2, m.CurDepth2, m.CurSpeed3, m.CurDir3, m.CurDepth3,
 		m.WaveHeight, m.WavePeriod, m.WaveDir, m.SwellHeight, m.SwellPeriod, m.SwellDir, m.SeaState)
@@ -298,10 +244,10 @@ func (m *MetHydro) appendJSON(dst []byte, s bool) []byte {
 		dst = ajTenths(dst, `"salinity":`, int64(m.Salinity))
 		return ajS(dst, `"ice":`, ajIce[m.Ice&3])
 	}
-	dst = ajI(dst, `"watertemp":`, int64(m.WaterTemp))
-	dst = ajU(dst, `"preciptype":`, uint64(m.Precip))
-	dst = ajU(dst, `"salinity":`, uint64(m.Salinity))
-	return ajU(dst, `"ice":`, uint64(m.Ice))
+	dst = jI(dst, `"watertemp":`, int64(m.WaterTemp))
+	dst = jU(dst, `"preciptype":`, uint64(m.Precip))
+	dst = jU(dst, `"salinity":`, uint64(m.Salinity))
+	return jU(dst, `"ice":`, uint64(m.Ice))
 }
 
 // ajMetHead writes the members FI 11 and 31 share after the position.
@@ -313,11 +259,11 @@ func ajMetHead(dst []byte, day, hour, minute, wspeed, wgust uint8, wdir, wgustdi
 	dst = append(dst, ':')
 	dst = ajPad(dst, minute)
 	dst = append(dst, `Z",`...)
-	dst = ajU(dst, `"wspeed":`, uint64(wspeed))
-	dst = ajU(dst, `"wgust":`, uint64(wgust))
-	dst = ajU(dst, `"wdir":`, uint64(wdir))
-	dst = ajU(dst, `"wgustdir":`, uint64(wgustdir))
-	return ajU(dst, `"humidity":`, uint64(humidity))
+	dst = jU(dst, `"wspeed":`, uint64(wspeed))
+	dst = jU(dst, `"wgust":`, uint64(wgust))
+	dst = jU(dst, `"wdir":`, uint64(wdir))
+	dst = jU(dst, `"wgustdir":`, uint64(wgustdir))
+	return jU(dst, `"humidity":`, uint64(humidity))
 }
 
 // ajSpeed writes tenths as %.1f (scaled) or %u.
@@ -325,7 +271,7 @@ func ajSpeed(dst []byte, s bool, key string, v uint8) []byte {
 	if s {
 		return ajTenths(dst, key, int64(v))
 	}
-	return ajU(dst, key, uint64(v))
+	return jU(dst, key, uint64(v))
 }
 
 // ajCurrents writes the current, wave and swell members FI 11 and 31
@@ -333,20 +279,20 @@ func ajSpeed(dst []byte, s bool, key string, v uint8) []byte {
 func ajCurrents(dst []byte, s bool, cs uint8, cd uint16, cs2 uint8, cd2 uint16, cdp2, cs3 uint8, cd3 uint16, cdp3,
 	wh, wp uint8, wd uint16, sh, sp uint8, sd uint16, state uint8) []byte {
 	dst = ajSpeed(dst, s, `"cspeed":`, cs)
-	dst = ajU(dst, `"cdir":`, uint64(cd))
+	dst = jU(dst, `"cdir":`, uint64(cd))
 	dst = ajSpeed(dst, s, `"cspeed2":`, cs2)
-	dst = ajU(dst, `"cdir2":`, uint64(cd2))
-	dst = ajU(dst, `"cdepth2":`, uint64(cdp2))
+	dst = jU(dst, `"cdir2":`, uint64(cd2))
+	dst = jU(dst, `"cdepth2":`, uint64(cdp2))
 	dst = ajSpeed(dst, s, `"cspeed3":`, cs3)
-	dst = ajU(dst, `"cdir3":`, uint64(cd3))
-	dst = ajU(dst, `"cdepth3":`, uint64(cdp3))
+	dst = jU(dst, `"cdir3":`, uint64(cd3))
+	dst = jU(dst, `"cdepth3":`, uint64(cdp3))
 	dst = ajSpeed(dst, s, `"waveheight":`, wh)
-	dst = ajU(dst, `"waveperiod":`, uint64(wp))
-	dst = ajU(dst, `"wavedir":`, uint64(wd))
+	dst = jU(dst, `"waveperiod":`, uint64(wp))
+	dst = jU(dst, `"wavedir":`, uint64(wd))
 	dst = ajSpeed(dst, s, `"swellheight":`, sh)
-	dst = ajU(dst, `"swellperiod":`, uint64(sp))
-	dst = ajU(dst, `"swelldir":`, uint64(sd))
-	return ajU(dst, `"seastate":`, uint64(state))
+	dst = jU(dst, `"swellperiod":`, uint64(sp))
+	dst = jU(dst, `"swelldir":`, uint64(sd))
+	return jU(dst, `"seastate":`, uint64(state))
 }
 
 func (m *MetHydro11) appendJSON(dst []byte, s bool) []byte {
@@ -355,35 +301,35 @@ func (m *MetHydro11) appendJSON(dst []byte, s bool) []byte {
 	if s {
 		dst = ajTenths(dst, `"airtemp":`, int64(m.AirTemp)-600)
 		dst = ajTenths(dst, `"dewpoint":`, int64(m.DewPoint)-200)
-		dst = ajU(dst, `"pressure":`, uint64(m.Pressure)+800)
+		dst = jU(dst, `"pressure":`, uint64(m.Pressure)+800)
 		dst = ajS(dst, `"pressuretend":`, ajTrends[m.PressureTend&3])
 		dst = ajTenths(dst, `"visibility":`, int64(m.Visibility))
 		dst = ajTenths(dst, `"waterlevel":`, int64(m.WaterLevel)-100)
 		dst = ajS(dst, `"leveltrend":`, ajTrends[m.LevelTrend&3])
 	} else {
-		dst = ajU(dst, `"airtemp":`, uint64(m.AirTemp))
-		dst = ajU(dst, `"dewpoint":`, uint64(m.DewPoint))
-		dst = ajU(dst, `"pressure":`, uint64(m.Pressure))
-		dst = ajU(dst, `"pressuretend":`, uint64(m.PressureTend))
-		dst = ajU(dst, `"visibility":`, uint64(m.Visibility))
-		dst = ajI(dst, `"waterlevel":`, int64(m.WaterLevel))
-		dst = ajU(dst, `"leveltrend":`, uint64(m.LevelTrend))
+		dst = jU(dst, `"airtemp":`, uint64(m.AirTemp))
+		dst = jU(dst, `"dewpoint":`, uint64(m.DewPoint))
+		dst = jU(dst, `"pressure":`, uint64(m.Pressure))
+		dst = jU(dst, `"pressuretend":`, uint64(m.PressureTend))
+		dst = jU(dst, `"visibility":`, uint64(m.Visibility))
+		dst = jI(dst, `"waterlevel":`, int64(m.WaterLevel))
+		dst = jU(dst, `"leveltrend":`, uint64(m.LevelTrend))
 	}
 	dst = ajCurrents(dst, s, m.CurSpeed, m.CurDir, m.CurSpeed2, m.CurDir2, m.CurDepth2, m.CurSpeed3, m.CurDir3, m.CurDepth3,
 		m.WaveHeight, m.WavePeriod, m.WaveDir, m.SwellHeight, m.SwellPeriod, m.SwellDir, m.SeaState)
 	if s {
 		dst = ajTenths(dst, `"watertemp":`, int64(m.WaterTemp)-100)
 	} else {
-		dst = ajU(dst, `"watertemp":`, uint64(m.WaterTemp))
+		dst = jU(dst, `"watertemp":`, uint64(m.WaterTemp))
 	}
-	dst = ajU(dst, `"preciptype":`, uint64(m.Precip))
+	dst = jU(dst, `"preciptype":`, uint64(m.Precip))
 	dst = ajS(dst, `"preciptype_text":`, ajPrecipTypes[m.Precip&7])
 	if s {
 		dst = ajTenths(dst, `"salinity":`, int64(m.Salinity))
 	} else {
-		dst = ajU(dst, `"salinity":`, uint64(m.Salinity))
+		dst = jU(dst, `"salinity":`, uint64(m.Salinity))
 	}
-	dst = ajU(dst, `"ice":`, uint64(m.Ice))
+	dst = jU(dst, `"ice":`, uint64(m.Ice))
 	return ajS(dst, `"ice_text":`, ajIce[m.Ice&3])
 }
 
@@ -396,18 +342,18 @@ func (m *InlandStaticVoyage) appendJSON(dst []byte, s bool) []byte {
 		}
 	}
 	dst = ajS(dst, `"vin":`, m.VIN)
-	dst = ajU(dst, `"length":`, uint64(m.Length))
-	dst = ajU(dst, `"beam":`, uint64(m.Beam))
-	dst = ajU(dst, `"shiptype":`, uint64(m.ShipType))
+	dst = jU(dst, `"length":`, uint64(m.Length))
+	dst = jU(dst, `"beam":`, uint64(m.Beam))
+	dst = jU(dst, `"shiptype":`, uint64(m.ShipType))
 	dst = ajS(dst, `"shiptype_text":`, text)
-	dst = ajU(dst, `"hazard":`, uint64(m.Hazard))
+	dst = jU(dst, `"hazard":`, uint64(m.Hazard))
 	dst = ajS(dst, `"hazard_text":`, ajLegend(ajHazards, uint64(m.Hazard), "INVALID HAZARD TYPE"))
-	dst = ajU(dst, `"draught":`, uint64(m.Draught))
-	dst = ajU(dst, `"loaded":`, uint64(m.Loaded))
+	dst = jU(dst, `"draught":`, uint64(m.Draught))
+	dst = jU(dst, `"loaded":`, uint64(m.Loaded))
 	dst = ajS(dst, `"loaded_text":`, ajLegend(ajLoaded, uint64(m.Loaded), "INVALID LOAD STATUS"))
-	dst = ajB(dst, `"speed_q":`, m.SpeedQ)
-	dst = ajB(dst, `"course_q":`, m.CourseQ)
-	return ajB(dst, `"heading_q":`, m.HeadingQ)
+	dst = jB(dst, `"speed_q":`, m.SpeedQ)
+	dst = jB(dst, `"course_q":`, m.CourseQ)
+	return jB(dst, `"heading_q":`, m.HeadingQ)
 }
 
 func (m *DangerousCargo236) appendJSON(dst []byte, s bool) []byte {
@@ -417,9 +363,9 @@ func (m *DangerousCargo236) appendJSON(dst []byte, s bool) []byte {
 	dst = ajTime(dst, `"eta":`, m.NextMonth, m.NextDay, m.NextHour, m.NextMinute)
 	dst = ajS(dst, `"dangerous":`, m.Dangerous)
 	dst = ajS(dst, `"imdcat":`, m.IMDCat)
-	dst = ajU(dst, `"unid":`, uint64(m.UNNumber))
-	dst = ajU(dst, `"amount":`, uint64(m.Amount))
-	return ajU(dst, `"unit":`, uint64(m.Unit))
+	dst = jU(dst, `"unid":`, uint64(m.UNNumber))
+	dst = jU(dst, `"amount":`, uint64(m.Amount))
+	return jU(dst, `"unit":`, uint64(m.Unit))
 }
 
 // ajTidal writes the members of one tidal window element.
@@ -428,22 +374,22 @@ func ajTidal(dst []byte, s bool, lon, lat int32, fh, fm, th, tm uint8, dir uint1
 	// gpsd scales both tidal windows by 1/1000 minute, though FI 14 sends
 	// 1/10000.
 	dst = ajPos(dst, `"lon":`, lon, `"lat":`, lat, s, div3, 4)
-	dst = ajU(dst, `"from_hour":`, uint64(fh))
-	dst = ajU(dst, `"from_min":`, uint64(fm))
-	dst = ajU(dst, `"to_hour":`, uint64(th))
-	dst = ajU(dst, `"to_min":`, uint64(tm))
-	dst = ajU(dst, `"cdir":`, uint64(dir))
+	dst = jU(dst, `"from_hour":`, uint64(fh))
+	dst = jU(dst, `"from_min":`, uint64(fm))
+	dst = jU(dst, `"to_hour":`, uint64(th))
+	dst = jU(dst, `"to_min":`, uint64(tm))
+	dst = jU(dst, `"cdir":`, uint64(dir))
 	if s {
 		dst = ajTenths(dst, `"cspeed":`, int64(speed))
 	} else {
-		dst = ajU(dst, `"cspeed":`, uint64(speed))
+		dst = jU(dst, `"cspeed":`, uint64(speed))
 	}
 	return ajEnd(dst)
 }
 
 func (m *TidalWindow236) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"month":`, uint64(m.Month))
-	dst = ajU(dst, `"day":`, uint64(m.Day))
+	dst = jU(dst, `"month":`, uint64(m.Month))
+	dst = jU(dst, `"day":`, uint64(m.Day))
 	dst = ajOpen(dst, `"tidals":[`)
 	for i := range m.Tidals {
 		t := &m.Tidals[i]
@@ -453,8 +399,8 @@ func (m *TidalWindow236) appendJSON(dst []byte, s bool) []byte {
 }
 
 func (m *TidalWindow) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"month":`, uint64(m.Month))
-	dst = ajU(dst, `"day":`, uint64(m.Day))
+	dst = jU(dst, `"month":`, uint64(m.Month))
+	dst = jU(dst, `"day":`, uint64(m.Day))
 	dst = ajOpen(dst, `"tidals":[`)
 	for i := range m.Tidals {
 		t := &m.Tidals[i]
@@ -464,19 +410,19 @@ func (m *TidalWindow) appendJSON(dst []byte, s bool) []byte {
 }
 
 func (m *ExtendedShipData) appendJSON(dst []byte, s bool) []byte {
-	return ajU(dst, `"airdraught":`, uint64(m.AirDraught))
+	return jU(dst, `"airdraught":`, uint64(m.AirDraught))
 }
 
 func (m *PersonsOnBoard) appendJSON(dst []byte, s bool) []byte {
-	return ajU(dst, `"persons":`, uint64(m.Persons))
+	return jU(dst, `"persons":`, uint64(m.Persons))
 }
 
 func (m *PersonsOnBoardBroadcast) appendJSON(dst []byte, s bool) []byte {
-	return ajU(dst, `"persons":`, uint64(m.Persons))
+	return jU(dst, `"persons":`, uint64(m.Persons))
 }
 
 func (m *ClearanceTime) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"linkage":`, uint64(m.Linkage))
+	dst = jU(dst, `"linkage":`, uint64(m.Linkage))
 	dst = ajTime(dst, `"arrival":`, m.Month, m.Day, m.Hour, m.Minute)
 	dst = ajS(dst, `"portname":`, m.PortName)
 	dst = ajS(dst, `"destination":`, m.Destination)
@@ -491,43 +437,43 @@ var ajServiceKeys = [26]string{`"agent":`, `"fuel":`, `"chandler":`,
 	`"regional1":`, `"regional2":`, `"future1":`, `"future2":`}
 
 func (m *BerthingData) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"linkage":`, uint64(m.Linkage))
-	dst = ajU(dst, `"berth_length":`, uint64(m.BerthLength))
-	dst = ajU(dst, `"position":`, uint64(m.Position))
+	dst = jU(dst, `"linkage":`, uint64(m.Linkage))
+	dst = jU(dst, `"berth_length":`, uint64(m.BerthLength))
+	dst = jU(dst, `"position":`, uint64(m.Position))
 	dst = ajS(dst, `"position_text":`, ajPositionTypes[m.Position&7])
 	dst = ajTimeRaw(dst, `"arrival":`, m.Month, m.Day, m.Hour, m.Minute)
-	dst = ajU(dst, `"availability":`, ajBool(m.Services))
+	dst = jU(dst, `"availability":`, b2u(m.Services))
 	for i, p := range m.services() {
-		dst = ajU(dst, ajServiceKeys[i], uint64(*p))
+		dst = jU(dst, ajServiceKeys[i], uint64(*p))
 	}
 	dst = ajS(dst, `"berth_name":`, m.BerthName)
 	dst = ajPos(dst, `"berth_lon":`, m.BerthLon, `"berth_lat":`, m.BerthLat, s, div3, 4)
 	if s {
 		return ajTenths(dst, `"berth_depth":`, int64(m.BerthDepth))
 	}
-	return ajU(dst, `"berth_depth":`, uint64(m.BerthDepth))
+	return jU(dst, `"berth_depth":`, uint64(m.BerthDepth))
 }
 
 func (m *DangerousCargo) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"unit":`, uint64(m.Unit))
-	dst = ajU(dst, `"amount":`, uint64(m.Amount))
+	dst = jU(dst, `"unit":`, uint64(m.Unit))
+	dst = jU(dst, `"amount":`, uint64(m.Amount))
 	dst = ajOpen(dst, `"cargos":[`)
 	for _, g := range m.Cargos {
 		dst = append(dst, '{')
-		dst = ajU(dst, `"code":`, uint64(g.Code))
-		dst = ajU(dst, `"subtype":`, uint64(g.Subtype))
+		dst = jU(dst, `"code":`, uint64(g.Code))
+		dst = jU(dst, `"subtype":`, uint64(g.Subtype))
 		dst = ajEnd(dst)
 	}
 	return ajClose(dst)
 }
 
 func (m *RouteInfo) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"linkage":`, uint64(m.Linkage))
-	dst = ajU(dst, `"sender":`, uint64(m.Sender))
-	dst = ajU(dst, `"rtype":`, uint64(m.RType))
+	dst = jU(dst, `"linkage":`, uint64(m.Linkage))
+	dst = jU(dst, `"sender":`, uint64(m.Sender))
+	dst = jU(dst, `"rtype":`, uint64(m.RType))
 	dst = ajS(dst, `"rtype_text":`, ajRouteTypes[m.RType&31])
 	dst = ajTime(dst, `"start":`, m.Month, m.Day, m.Hour, m.Minute)
-	dst = ajU(dst, `"duration":`, uint64(m.Duration))
+	dst = jU(dst, `"duration":`, uint64(m.Duration))
 	dst = ajOpen(dst, `"waypoints":[`)
 	for _, w := range m.Waypoints {
 		dst = append(dst, '{')
@@ -538,7 +484,7 @@ func (m *RouteInfo) appendJSON(dst []byte, s bool) []byte {
 }
 
 func (m *TextDescription) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"linkage":`, uint64(m.Linkage))
+	dst = jU(dst, `"linkage":`, uint64(m.Linkage))
 	return ajS(dst, `"text":`, m.Text)
 }
 
@@ -546,8 +492,8 @@ func (m *FairwayClosed) appendJSON(dst []byte, s bool) []byte {
 	dst = ajS(dst, `"reason":`, m.Reason)
 	dst = ajS(dst, `"closefrom":`, m.CloseFrom)
 	dst = ajS(dst, `"closeto":`, m.CloseTo)
-	dst = ajU(dst, `"radius":`, uint64(m.Radius))
-	dst = ajU(dst, `"extunit":`, uint64(m.ExtUnit))
+	dst = jU(dst, `"radius":`, uint64(m.Radius))
+	dst = jU(dst, `"extunit":`, uint64(m.ExtUnit))
 	// %02u-%02uT%02u:%02u: month first, no Z.
 	for _, t := range [2]struct {
 		key                      string
@@ -571,7 +517,7 @@ func (m *VTSTargets) appendJSON(dst []byte, s bool) []byte {
 	for i := range m.Targets {
 		t := &m.Targets[i]
 		dst = append(dst, '{')
-		dst = ajU(dst, `"idtype":`, uint64(t.IDType))
+		dst = jU(dst, `"idtype":`, uint64(t.IDType))
 		dst = ajS(dst, `"idtype_text":`, ajIDTypes[t.IDType&3])
 		switch t.IDType {
 		case TargetMMSI, TargetIMO:
@@ -587,39 +533,39 @@ func (m *VTSTargets) appendJSON(dst []byte, s bool) []byte {
 			dst = ajS(dst, `"other":`, t.Name)
 		}
 		dst = ajPos(dst, `"lat":`, t.Lat, `"lon":`, t.Lon, s, div3, 4)
-		dst = ajU(dst, `"course":`, uint64(t.Course))
-		dst = ajU(dst, `"second":`, uint64(t.Second))
-		dst = ajU(dst, `"speed":`, uint64(t.Speed))
+		dst = jU(dst, `"course":`, uint64(t.Course))
+		dst = jU(dst, `"second":`, uint64(t.Second))
+		dst = jU(dst, `"speed":`, uint64(t.Speed))
 		dst = ajEnd(dst)
 	}
 	return ajClose(dst)
 }
 
 func (m *TrafficSignal) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"linkage":`, uint64(m.Linkage))
+	dst = jU(dst, `"linkage":`, uint64(m.Linkage))
 	dst = ajS(dst, `"station":`, m.Station)
 	// Scaled in both forms, as gpsd prints it.
 	dst = ajPos(dst, `"lon":`, m.Lon, `"lat":`, m.Lat, true, div3, 4)
-	dst = ajU(dst, `"status":`, uint64(m.Status))
-	dst = ajU(dst, `"signal":`, uint64(m.Signal))
+	dst = jU(dst, `"status":`, uint64(m.Status))
+	dst = jU(dst, `"signal":`, uint64(m.Signal))
 	dst = ajS(dst, `"signal_text":`, ajLegend(ajSignals, uint64(m.Signal), "INVALID SIGNAL TYPE"))
-	dst = ajU(dst, `"hour":`, uint64(m.Hour))
-	dst = ajU(dst, `"minute":`, uint64(m.Minute))
-	dst = ajU(dst, `"nextsignal":`, uint64(m.NextSignal))
+	dst = jU(dst, `"hour":`, uint64(m.Hour))
+	dst = jU(dst, `"minute":`, uint64(m.Minute))
+	dst = jU(dst, `"nextsignal":`, uint64(m.NextSignal))
 	return ajS(dst, `"nextsignal_text":`, ajLegend(ajSignals, uint64(m.NextSignal), "INVALID SIGNAL TYPE"))
 }
 
 func (m *InlandETA) appendJSON(dst []byte, s bool) []byte {
 	dst = ajInlandPlace(dst, m.Country, m.Locode, m.Section, m.Terminal, m.Hectometre)
 	dst = ajTimeRaw(dst, `"eta":`, m.Month, m.Day, m.Hour, m.Minute)
-	dst = ajU(dst, `"tugs":`, uint64(m.Tugs))
-	return ajU(dst, `"airdraught":`, uint64(m.AirDraught))
+	dst = jU(dst, `"tugs":`, uint64(m.Tugs))
+	return jU(dst, `"airdraught":`, uint64(m.AirDraught))
 }
 
 func (m *InlandRTA) appendJSON(dst []byte, s bool) []byte {
 	dst = ajInlandPlace(dst, m.Country, m.Locode, m.Section, m.Terminal, m.Hectometre)
 	dst = ajTimeRaw(dst, `"eta":`, m.Month, m.Day, m.Hour, m.Minute)
-	dst = ajU(dst, `"status":`, uint64(m.Status))
+	dst = jU(dst, `"status":`, uint64(m.Status))
 	return ajS(dst, `"status_text":`, ajRTAStatus[m.Status&3])
 }
 
@@ -632,28 +578,28 @@ func ajInlandPlace(dst []byte, country, locode, section, terminal, hectometre st
 }
 
 func (m *InlandPersons) appendJSON(dst []byte, s bool) []byte {
-	dst = ajU(dst, `"crew":`, uint64(m.Crew))
-	dst = ajU(dst, `"passengers":`, uint64(m.Passengers))
-	return ajU(dst, `"personnel":`, uint64(m.Personnel))
+	dst = jU(dst, `"crew":`, uint64(m.Crew))
+	dst = jU(dst, `"passengers":`, uint64(m.Passengers))
+	return jU(dst, `"personnel":`, uint64(m.Personnel))
 }
 
 func (m *AtoNMonitoring) appendJSON(dst []byte, s bool) []byte {
-	dst = ajB(dst, `"off_pos":`, m.OffPos)
-	dst = ajB(dst, `"alarm":`, m.Alarm)
-	dst = ajU(dst, `"stat_ext":`, uint64(m.StatExt))
+	dst = jB(dst, `"off_pos":`, m.OffPos)
+	dst = jB(dst, `"alarm":`, m.Alarm)
+	dst = jU(dst, `"stat_ext":`, uint64(m.StatExt))
 	for _, a := range [3]struct {
 		key string
 		v   uint16
 	}{{`"ana_int":`, m.AnaInt}, {`"ana_ext1":`, m.AnaExt1}, {`"ana_ext2":`, m.AnaExt2}} {
 		if s && a.v != 0 {
-			dst = ajF(dst, a.key, float64(a.v)*0.05, 2)
+			dst = jF(dst, a.key, float64(a.v)*0.05, 2)
 		} else {
-			dst = ajU(dst, a.key, uint64(a.v))
+			dst = jU(dst, a.key, uint64(a.v))
 		}
 	}
-	dst = ajU(dst, `"racon":`, uint64(m.Racon))
+	dst = jU(dst, `"racon":`, uint64(m.Racon))
 	dst = ajS(dst, `"racon_text":`, ajRaconStatus[m.Racon&3])
-	dst = ajU(dst, `"light":`, uint64(m.Light))
+	dst = jU(dst, `"light":`, uint64(m.Light))
 	return ajS(dst, `"light_text":`, ajLightStatus[m.Light&3])
 }
 
@@ -683,13 +629,13 @@ func (m *EMMAWarning) appendJSON(dst []byte, s bool) []byte {
 	dst = append(dst, `",`...)
 	dst = ajPos(dst, `"start_lon":`, m.StartLon, `"start_lat":`, m.StartLat, s, div4, 6)
 	dst = ajPos(dst, `"end_lon":`, m.EndLon, `"end_lat":`, m.EndLat, s, div4, 6)
-	dst = ajU(dst, `"type":`, uint64(m.Type))
+	dst = jU(dst, `"type":`, uint64(m.Type))
 	dst = ajS(dst, `"type_text":`, ajLegend(ajEMMATypes, uint64(m.Type), "INVALID EMMA TYPE"))
-	dst = ajI(dst, `"min":`, int64(m.Min))
-	dst = ajI(dst, `"max":`, int64(m.Max))
-	dst = ajU(dst, `"class":`, uint64(m.Intensity))
+	dst = jI(dst, `"min":`, int64(m.Min))
+	dst = jI(dst, `"max":`, int64(m.Max))
+	dst = jU(dst, `"class":`, uint64(m.Intensity))
 	dst = ajS(dst, `"class_text":`, ajLegend(ajEMMAClass, uint64(m.Intensity), "INVALID EMMA TYPE"))
-	dst = ajU(dst, `"wind":`, uint64(m.Wind))
+	dst = jU(dst, `"wind":`, uint64(m.Wind))
 	return ajS(dst, `"wind_text":`, ajLegend(ajEMMAWinds, uint64(m.Wind), "INVALID EMMA WIND DIRECTION"))
 }
 
@@ -698,8 +644,8 @@ func (m *WaterLevels) appendJSON(dst []byte, s bool) []byte {
 	dst = ajOpen(dst, `"gauges":[`)
 	for _, g := range m.Gauges {
 		dst = append(dst, '{')
-		dst = ajU(dst, `"id":`, uint64(g.ID))
-		dst = ajI(dst, `"level":`, int64(g.Level))
+		dst = jU(dst, `"id":`, uint64(g.ID))
+		dst = jI(dst, `"level":`, int64(g.Level))
 		dst = ajEnd(dst)
 	}
 	return ajClose(dst)
@@ -707,10 +653,10 @@ func (m *WaterLevels) appendJSON(dst []byte, s bool) []byte {
 
 func (m *SignalStatus) appendJSON(dst []byte, s bool) []byte {
 	dst = ajPos(dst, `"lon":`, m.Lon, `"lat":`, m.Lat, s, div4, 6)
-	dst = ajU(dst, `"form":`, uint64(m.Form))
-	dst = ajU(dst, `"facing":`, uint64(m.Facing))
-	dst = ajU(dst, `"direction":`, uint64(m.Direction))
+	dst = jU(dst, `"form":`, uint64(m.Form))
+	dst = jU(dst, `"facing":`, uint64(m.Facing))
+	dst = jU(dst, `"direction":`, uint64(m.Direction))
 	dst = ajS(dst, `"direction_text":`, ajLegend(ajDirection, uint64(m.Direction), "INVALID DIRECTION"))
-	dst = ajU(dst, `"status":`, uint64(m.Status))
+	dst = jU(dst, `"status":`, uint64(m.Status))
 	return ajS(dst, `"status_text":`, ajLegend(ajLights, uint64(m.Status), "INVALID STATUS"))
 }

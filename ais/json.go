@@ -702,8 +702,8 @@ func appendEscaped[S string | []byte](dst []byte, s S) []byte {
 		switch {
 		case c == '"' || c == '\\':
 			dst = append(dst, '\\', c)
-		case c >= 0x20 && c < 0x7F:
-			dst = append(dst, c)
+		case c >= 0x20 && c != 0x7F:
+			dst = append(dst, c) // UTF-8 (legends, file names) passes as it is
 		case c == '\b':
 			dst = append(dst, '\\', 'b')
 		case c == '\f':
