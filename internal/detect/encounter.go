@@ -1,0 +1,288 @@
+package detect
+
+import (
+	"math"
+	"slices"
+
+	"straitwatch/internal/geo"
+	"straitwatch/internal/track"
+	"straitwatch/internal/zone"
+)
+
+// EncounterConfig configures the pairwise encounter (ship-to-ship
+// rendezvous) detector.
+type EncounterConfig struct {
+	Enabled bool
+	// MaxDistance is the largest distance in metres between two vessels
+	// that counts as together (GFW: 500 m; Skylight: 250 m).
+	MaxDistance float64
+	// MinDuration is how long they must stay together (GFW: more than
+	// 2 h; Skylight: 30 min).
+	MinDuration int64 // milliseconds
+	// MaxMedianSOG is the speed in knots the median of the pair's
+	// speeds while together must stay below (GFW: 2 kn); 0 disables it.
+	// When set, a pair starts only at a fix below it.
+	MaxMedianSOG float64
+	// MaxSOGDiff and MaxCOGDiff, when positive, require similar speed
+	// (knots) and course (degrees) at each observation (Skylight).
+	MaxSOGDiff, MaxCOGDiff float64
+	// MaxFixAge is how old the other vessel's latest fix may be, in
+	// milliseconds, to pair with a new fix (GFW: 10 min grid;
+	// Skylight: fixes at most 3 min apart).
+	MaxFixAge int64
+	// PortRadius excludes pairs within this many metres of a port point
+	// or inside a port or anchorage area (GFW: 10 km from an anchorage).
+	PortRadius float64
+}
+
+type pairKey uint64
+
+func keyOf(a, b uint32) pairKey {
+	if a > b {
+		a, b = b, a
+	}
+	return pairKey(uint64(a)<<32 | uint64(b))
+}
+
+type pairState struct {
+	start, last  int64
+	below, total int // observations with both speeds below MaxMedianSOG
+	minD, maxD   float64
+	first, lastA track.Fix
+	lastB        track.Fix
+	open         bool
+	id           string
+}
+
+type gridVessel struct {
+	mmsi     uint32
+	fix      track.Fix
+	cell     int64
+	partners []uint32 // vessels it has a pair state with
+}
+
+// Encounters finds pairs of vessels that stay close together, over a
+// grid of the latest position of every vessel. It is the cross-vessel
+// stage: one goroutine owns it (the Engine runs it beside the shards).
+type Encounters struct {
+	cfg     EncounterConfig
+	zones   *zone.Set
+	cellDeg float64
+	cells   map[int64][]*gridVessel
+	vessels map[uint32]*gridVessel
+	pairs   map[pairKey]*pairState
+	out     Emitter
+	near    []*gridVessel
+}
+
+// NewEncounters returns an encounter stage. zones may be nil.
+func NewEncounters(cfg EncounterConfig, zones *zone.Set) *Encounters {
+	// Cells at least MaxDistance wide in longitude up to 60 degrees of
+	// latitude, so the 3x3 cells around a fix hold every neighbour.
+	cell := max(cfg.MaxDistance, 1) * 2 / 111_320
+	return &Encounters{cfg: cfg, zones: zones, cellDeg: cell, cells: map[int64][]*gridVessel{},
+		vessels: map[uint32]*gridVessel{}, pairs: map[pairKey]*pairState{}}
+}
+
+func (g *Encounters) cellOf(lat, lon float64) int64 {
+	r := int64(math.Floor((lat + 90) / g.cellDeg))
+	c := int64(math.Floor((lon + 180) / g.cellDeg))
+	return r<<32 | c
+}
+
+func (g *Encounters) nearPort(lat, lon float64) bool {
+	if g.zones == nil {
+		return false
+	}
+	var buf [8]int
+	for _, zi := range g.zones.Containing(buf[:0], lat, lon) {
+		if k := g.zones.Zones[zi].Kind; k == zone.KindPort || k == zone.KindAnchorage {
+			return true
+		}
+	}
+	if g.cfg.PortRadius > 0 {
+		if i, d := g.zones.Nearest(lat, lon, zone.KindPort); i >= 0 && d <= g.cfg.PortRadius {
+			return true
+		}
+	}
+	return false
+}
+
+// Fix updates the grid with f and judges f's vessel against its
+// neighbours. Fixes older than the vessel's latest are ignored.
+func (g *Encounters) Fix(f *track.Fix) {
+	if !(f.Lat >= -90 && f.Lat <= 90 && f.Lon >= -180 && f.Lon <= 180) {
+		return // not a position; track never makes such a Fix
+	}
+	v := g.vessels[f.MMSI]
+	cell := g.cellOf(f.Lat, f.Lon)
+	if v == nil {
+		v = &gridVessel{mmsi: f.MMSI, fix: *f, cell: cell}
+		g.vessels[f.MMSI] = v
+		g.cells[cell] = append(g.cells[cell], v)
+	} else {
+		if f.Time < v.fix.Time {
+			return
+		}
+		if v.cell != cell {
+			g.remove(v.cell, v)
+			g.cells[cell] = append(g.cells[cell], v)
+			v.cell = cell
+		}
+		v.fix = *f
+	}
+	g.near = g.near[:0]
+	// With a median-speed rule a pair may only start at an observation
+	// where this vessel is slow: a fast vessel with no partner is not
+	// compared with its neighbours, which saves most of the work in
+	// traffic that is mostly underway.
+	if g.cfg.MaxMedianSOG > 0 && !(float64(f.SOG) < g.cfg.MaxMedianSOG) && len(v.partners) == 0 {
+		return
+	}
+	r, c := cell>>32, cell&0xffffffff
+	for dr := int64(-1); dr <= 1; dr++ {
+		for dc := int64(-1); dc <= 1; dc++ {
+			for _, o := range g.cells[(r+dr)<<32|(c+dc)] {
+				if o != v {
+					g.near = append(g.near, o)
+				}
+			}
+		}
+	}
+	// Partners that moved out of the 3x3 cells must be judged too, or
+	// their pair would only end when it goes stale.
+	for _, m := range v.partners {
+		if o := g.vessels[m]; o != nil && !slices.Contains(g.near, o) {
+			g.near = append(g.near, o)
+		}
+	}
+	for _, o := range g.near {
+		m := o.mmsi
+		if f.Time-o.fix.Time > g.cfg.MaxFixAge {
+			continue
+		}
+		d := geo.Distance(f.Lat, f.Lon, o.fix.Lat, o.fix.Lon)
+		k := keyOf(f.MMSI, m)
+		p := g.pairs[k]
+		if d > g.cfg.MaxDistance || !g.similar(f, &o.fix) {
+			if p != nil {
+				g.end(k, p)
+			}
+			continue
+		}
+		if p == nil {
+			if g.nearPort(f.Lat, f.Lon) {
+				continue
+			}
+			p = &pairState{start: min(f.Time, o.fix.Time), minD: d, maxD: d, first: *f}
+			g.pairs[k] = p
+			v.partners = append(v.partners, m)
+			o.partners = append(o.partners, f.MMSI)
+		}
+		p.last = f.Time
+		p.minD, p.maxD = min(p.minD, d), max(p.maxD, d)
+		p.total++
+		if g.cfg.MaxMedianSOG <= 0 || (float64(f.SOG) < g.cfg.MaxMedianSOG && float64(o.fix.SOG) < g.cfg.MaxMedianSOG) {
+			p.below++
+		}
+		p.lastA, p.lastB = *f, o.fix
+		if !p.open && p.last-p.start >= g.cfg.MinDuration && g.medianOK(p) {
+			p.open = true
+			p.id = eventID(TypeEncounter, uint32(k>>32), p.start, "")
+			g.out.Emit(g.event(k, p, StateOpen))
+		}
+	}
+}
+
+func (g *Encounters) similar(a, b *track.Fix) bool {
+	if g.cfg.MaxSOGDiff > 0 && !(math.Abs(float64(a.SOG-b.SOG)) <= g.cfg.MaxSOGDiff) {
+		return false
+	}
+	if g.cfg.MaxCOGDiff > 0 {
+		d := math.Abs(math.Mod(float64(a.COG-b.COG)+540, 360) - 180)
+		if !(d <= g.cfg.MaxCOGDiff) {
+			return false
+		}
+	}
+	return true
+}
+
+// medianOK reports whether the median observation had both speeds below
+// MaxMedianSOG: more than half the observations did.
+func (g *Encounters) medianOK(p *pairState) bool {
+	return g.cfg.MaxMedianSOG <= 0 || p.below*2 > p.total
+}
+
+func (g *Encounters) event(k pairKey, p *pairState, s State) Event {
+	a, b := uint32(k>>32), uint32(k)
+	dur := p.last - p.start
+	figs := []Figure{
+		{Name: "duration", Value: float64(dur) / 1000, Op: ">=", Threshold: float64(g.cfg.MinDuration) / 1000, Unit: "s"},
+		{Name: "max_distance", Value: p.maxD, Op: "<=", Threshold: g.cfg.MaxDistance, Unit: "m"},
+		{Name: "min_distance", Value: p.minD, Unit: "m"},
+	}
+	if g.cfg.MaxMedianSOG > 0 {
+		figs = append(figs, Figure{Name: "share_below_speed", Value: float64(p.below) / float64(p.total), Op: ">", Threshold: 0.5},
+			Figure{Name: "median_sog_limit", Value: g.cfg.MaxMedianSOG, Unit: "kn"})
+	}
+	ev := Event{ID: p.id, Type: TypeEncounter, State: s, Start: p.start, Vessels: []uint32{a, b},
+		Lat: (p.lastA.Lat + p.lastB.Lat) / 2, Lon: (p.lastA.Lon + p.lastB.Lon) / 2, Alarm: true,
+		Confidence: clamp01(0.5 + 0.5*(float64(dur)/float64(max(g.cfg.MinDuration, 1))-1)),
+		Evidence:   Evidence{Fixes: []track.Fix{p.first, p.lastA, p.lastB}, Figures: figs}}
+	if s == StateClose {
+		ev.End = p.last
+	}
+	return ev
+}
+
+func (g *Encounters) end(k pairKey, p *pairState) {
+	if p.open {
+		g.out.Emit(g.event(k, p, StateClose))
+	}
+	delete(g.pairs, k)
+	a, b := uint32(k>>32), uint32(k)
+	if v := g.vessels[a]; v != nil {
+		v.partners = slices.DeleteFunc(v.partners, func(m uint32) bool { return m == b })
+	}
+	if v := g.vessels[b]; v != nil {
+		v.partners = slices.DeleteFunc(v.partners, func(m uint32) bool { return m == a })
+	}
+}
+
+func (g *Encounters) remove(cell int64, v *gridVessel) {
+	s := g.cells[cell]
+	for i, m := range s {
+		if m == v {
+			s[i] = s[len(s)-1]
+			s[len(s)-1] = nil
+			s = s[:len(s)-1]
+			break
+		}
+	}
+	if len(s) == 0 {
+		delete(g.cells, cell)
+	} else {
+		g.cells[cell] = s
+	}
+}
+
+// Advance ends pairs not seen together for MaxFixAge of event time.
+func (g *Encounters) Advance(wm int64) {
+	var stale []pairKey
+	for k, p := range g.pairs {
+		if wm-p.last > g.cfg.MaxFixAge {
+			stale = append(stale, k)
+		}
+	}
+	slices.Sort(stale) // deterministic order of the closes
+	for _, k := range stale {
+		g.end(k, g.pairs[k])
+	}
+}
+
+// Drain returns the events emitted since the last Drain.
+func (g *Encounters) Drain() []Event {
+	ev := g.out.events
+	g.out.events = nil
+	return ev
+}

@@ -1,0 +1,26 @@
+package zone
+
+import (
+	_ "embed"
+	"fmt"
+)
+
+//go:embed regions/hormuz.geojson
+var hormuzGeoJSON []byte
+
+//go:embed regions/wpi-gulf-ports.geojson
+var wpiGulfPortsGeoJSON []byte
+
+// Default returns the embedded default region: the Strait of Hormuz, the
+// Gulf of Oman and the Gulf, from regions/hormuz.geojson (a copy of
+// shared/geodata/region-hormuz.geojson) and regions/wpi-gulf-ports.geojson
+// (the World Port Index ports of the area that the first file lacks).
+// Every feature keeps its source. Each call returns a new Set.
+func Default() (*Set, error) {
+	s, err := merge(hormuzGeoJSON, wpiGulfPortsGeoJSON)
+	if err != nil {
+		return nil, fmt.Errorf("default region: %w", err)
+	}
+	s.Name = "hormuz"
+	return s, nil
+}
