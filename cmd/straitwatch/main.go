@@ -21,8 +21,10 @@ var commands = []command{
 	{"serve", "ingest feeds, keep the live picture, serve the API", runServe},
 	{"import", "load NMEA logs or CSV archives (NOAA, DMA) into the store", runImport},
 	{"export", "write stored fixes as CSV or Parquet", runExport},
+	{"replay", "replay NMEA through the detectors and print the events", runReplay},
 	{"decode", "decode AIS NMEA to gpsd-style JSON or CSV", runDecode},
 	{"bench", "measure decode speed side by side with peer decoders", runBench},
+	{"simulate", "play a scenario as AIS into a file, TCP or UDP", runSimulate},
 }
 
 func main() {
