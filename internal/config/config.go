@@ -28,11 +28,10 @@ type Config struct {
 	// accounts and sharing agreements arrive. The default value is
 	// "local".
 	Org string `yaml:"org"`
-	// Demo adds the built-in demo feed of the default region as a source.
+	// Demo adds the built-in demo feed as a source: the simulator's demo
+	// scenario of the default region (internal/sim), played in real time.
 	// The default is on when no sources are configured, off otherwise.
 	Demo *bool `yaml:"demo"`
-	// DemoVessels is the number of demo vessels. The default value is 60.
-	DemoVessels int `yaml:"demo_vessels"`
 	// Sources are the feeds, receivers and files to ingest.
 	Sources []ingest.SourceConfig `yaml:"sources"`
 	// Pipeline tunes de-duplication, batching and watermarks.
@@ -86,9 +85,6 @@ func (c *Config) fill() {
 	if c.Demo == nil {
 		on := len(c.Sources) == 0
 		c.Demo = &on
-	}
-	if c.DemoVessels == 0 {
-		c.DemoVessels = 60
 	}
 	if c.Store.Retention == 0 {
 		c.Store.Retention = 30 * 24 * time.Hour
@@ -147,9 +143,6 @@ func (c *Config) Validate() error {
 	}
 	if c.VesselTTL < time.Minute {
 		return fmt.Errorf("config: vessel_ttl %v: want at least 1m", c.VesselTTL)
-	}
-	if c.DemoVessels < 0 || c.DemoVessels > 100000 {
-		return fmt.Errorf("config: demo_vessels %d: want 0 to 100000", c.DemoVessels)
 	}
 	names := map[string]bool{}
 	ids := map[uint16]bool{}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,8 +21,8 @@ import (
 	"straitwatch/internal/access"
 	"straitwatch/internal/api"
 	"straitwatch/internal/config"
-	"straitwatch/internal/demo"
 	"straitwatch/internal/ingest"
+	"straitwatch/internal/sim"
 	"straitwatch/internal/store"
 	"straitwatch/internal/track"
 )
@@ -85,8 +86,7 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	}
 	sources := append([]ingest.SourceConfig(nil), cfg.Sources...)
 	if *cfg.Demo {
-		feed := &demo.Feed{Clock: now, Vessels: cfg.DemoVessels}
-		sources = append(sources, ingest.SourceConfig{ID: demoSourceID, Name: "demo", Org: cfg.Org, Kind: ingest.KindGenerator, Generate: feed.Run})
+		sources = append(sources, ingest.SourceConfig{ID: demoSourceID, Name: "demo", Org: cfg.Org, Kind: ingest.KindGenerator, Generate: s.demo})
 	}
 	pc := cfg.Pipeline
 	pc.Clock, pc.Logger = now, log
@@ -119,6 +119,27 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 
 // Addr returns the HTTP listener's address.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// demo plays the simulator's demo scenario of the default region in real
+// time, written exactly as receivers would send it, again from the start
+// whenever it ends.
+func (s *Server) demo(ctx context.Context, w io.Writer) error {
+	for ctx.Err() == nil {
+		sc, err := sim.DemoScenario(s.now())
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		run, err := sim.New(sc)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		p := &sim.Player{AIS: w, Speed: 1, Now: s.now}
+		if err := p.Run(ctx, run); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}
 
 // Table returns the live vessel table.
 func (s *Server) Table() *track.Table { return s.table }
