@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"straitwatch/internal/benchdata"
-	"straitwatch/internal/config"
 	"straitwatch/internal/ingest"
 	"straitwatch/internal/store"
 	"straitwatch/internal/track"
@@ -88,13 +86,7 @@ func BenchmarkAPILatency(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	off := false
-	cfg := config.Default()
-	cfg.DataDir, cfg.HTTP.Addr, cfg.Demo = dir, "127.0.0.1:0", &off
-	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newQuiet(b, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -156,15 +148,8 @@ func BenchmarkIngest(b *testing.B) {
 	if err := benchdata.WritePositions(corpus, messages, vessels, time.Now()); err != nil {
 		b.Fatal(err)
 	}
-	off := false
 	for b.Loop() {
-		cfg := config.Default()
-		cfg.DataDir, cfg.HTTP.Addr, cfg.Demo = b.TempDir(), "127.0.0.1:0", &off
-		cfg.Sources = []ingest.SourceConfig{{ID: 1, Name: "replay", Kind: ingest.KindFile, Path: corpus}}
-		s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := newQuiet(b, b.TempDir(), ingest.SourceConfig{ID: 1, Name: "replay", Kind: ingest.KindFile, Path: corpus})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- s.Run(ctx) }()

@@ -52,26 +52,30 @@ func testFeed(t *testing.T, now time.Time) []byte {
 	return out
 }
 
+// newQuiet builds a server on loopback with no demo feed, a store in dir,
+// the given sources and a silent log.
+func newQuiet(tb testing.TB, dir string, sources ...ingest.SourceConfig) *Server {
+	tb.Helper()
+	off := false
+	cfg := config.Default()
+	cfg.DataDir, cfg.HTTP.Addr, cfg.Demo, cfg.Sources = dir, "127.0.0.1:0", &off, sources
+	if err := cfg.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 // startServer runs a server with a TCP and a UDP receiver on loopback.
 func startServer(t *testing.T) (*Server, func()) {
 	t.Helper()
-	off := false
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.HTTP.Addr = "127.0.0.1:0"
-	cfg.Demo = &off
-	cfg.Sources = []ingest.SourceConfig{
-		{ID: 1, Name: "rx-tcp", Org: "local", Kind: ingest.KindTCPServer, Address: "127.0.0.1:0"},
-		{ID: 2, Name: "rx-udp", Org: "local", Kind: ingest.KindUDP, Address: "127.0.0.1:0"},
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := New(cfg, log, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newQuiet(t, t.TempDir(),
+		ingest.SourceConfig{ID: 1, Name: "rx-tcp", Org: "local", Kind: ingest.KindTCPServer, Address: "127.0.0.1:0"},
+		ingest.SourceConfig{ID: 2, Name: "rx-udp", Org: "local", Kind: ingest.KindUDP, Address: "127.0.0.1:0"},
+	)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
