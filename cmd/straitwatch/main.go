@@ -25,6 +25,7 @@ var commands = []command{
 	{"decode", "decode AIS NMEA to gpsd-style JSON or CSV", runDecode},
 	{"bench", "measure decode speed side by side with peer decoders", runBench},
 	{"simulate", "play a scenario as AIS into a file, TCP or UDP", runSimulate},
+	{"score", "score detected events against a scenario's ground truth", runScore},
 }
 
 func main() {
