@@ -15,9 +15,9 @@ import (
 // in event time: each vessel reports every 10 s of event time.
 func traffic(n int) func(dst []track.Fix) ([]track.Fix, int64) {
 	type st struct {
-		lat, lon, dlat, dlon float64
-		sog                  float32
-		class                track.Class
+		lat, lon, dlon float64
+		sog            float32
+		class          track.Class
 	}
 	vs := make([]st, n)
 	for i := range vs {

@@ -314,7 +314,6 @@ func (s *Source) readChunks(r io.Reader, bufs chan []byte, send func(*chunk) boo
 		c := &chunk{arrival: s.p.cfg.Clock(), skipHead: skip}
 		if rerr != nil {
 			c.data = buf
-			carry = carry[:0]
 			if !send(c) || errors.Is(rerr, io.EOF) {
 				return nil
 			}

@@ -198,7 +198,7 @@ func parseState(raw json.RawMessage) (string, error) {
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("State %s: want a number or a name", raw)
+		return "", fmt.Errorf("field State %s: want a number or a name", raw)
 	}
 	switch s {
 	case "open", "update", "close", "retract":
