@@ -5,10 +5,9 @@ package ais
 // Ireland (DAC 235 and 250). Each has a fixed length; a message of another
 // length is kept raw, as gpsd does.
 
-// InlandETA is the Inland AIS ETA at a lock, bridge or terminal: DAC 200,
-// FI 21, addressed, 248 bits. The standard does not say whether the time
-// is UTC or local.
-type InlandETA struct {
+// InlandPlaceTime is the lock, bridge or terminal and the time that the
+// Inland AIS ETA and RTA messages share.
+type InlandPlaceTime struct {
 	Country    string // UN country code, 2 characters
 	Locode     string // UN/LOCODE, 3 characters
 	Section    string // fairway section, 5 characters
@@ -18,6 +17,25 @@ type InlandETA struct {
 	Day        uint8  // 1-31; 0 = n/a
 	Hour       uint8  // 0-23; 24 = n/a
 	Minute     uint8  // 0-59; 60 = n/a
+}
+
+func (p *InlandPlaceTime) walk(c *coder) {
+	c.text(&p.Country, 2)
+	c.text(&p.Locode, 3)
+	c.text(&p.Section, 5)
+	c.text(&p.Terminal, 5)
+	c.text(&p.Hectometre, 5)
+	c.u8(&p.Month, 4)
+	c.u8(&p.Day, 5)
+	c.u8(&p.Hour, 5)
+	c.u8(&p.Minute, 6)
+}
+
+// InlandETA is the Inland AIS ETA at a lock, bridge or terminal: DAC 200,
+// FI 21, addressed, 248 bits. The standard does not say whether the time
+// is UTC or local.
+type InlandETA struct {
+	InlandPlaceTime
 	Tugs       uint8  // assisting tugs, 0-6; 7 = unknown
 	AirDraught uint16 // hundredths of a metre, 0-4000 (12 bits); 0 = unknown
 	Spare      uint8  // 5 bits
@@ -27,15 +45,7 @@ type InlandETA struct {
 func (m *InlandETA) AppID() (uint16, uint8) { return 200, 21 }
 
 func (m *InlandETA) walk(c *coder) {
-	c.text(&m.Country, 2)
-	c.text(&m.Locode, 3)
-	c.text(&m.Section, 5)
-	c.text(&m.Terminal, 5)
-	c.text(&m.Hectometre, 5)
-	c.u8(&m.Month, 4)
-	c.u8(&m.Day, 5)
-	c.u8(&m.Hour, 5)
-	c.u8(&m.Minute, 6)
+	m.InlandPlaceTime.walk(c)
 	c.u8(&m.Tugs, 3)
 	c.u16(&m.AirDraught, 12)
 	c.u8(&m.Spare, 5)
@@ -45,32 +55,16 @@ func (m *InlandETA) walk(c *coder) {
 // bridge or terminal, the answer to an InlandETA: DAC 200, FI 22,
 // addressed, 232 bits.
 type InlandRTA struct {
-	Country    string // UN country code, 2 characters
-	Locode     string // UN/LOCODE, 3 characters
-	Section    string // fairway section, 5 characters
-	Terminal   string // terminal code, 5 characters
-	Hectometre string // fairway hectometre, 5 characters
-	Month      uint8  // 1-12; 0 = n/a
-	Day        uint8  // 1-31; 0 = n/a
-	Hour       uint8  // 0-23; 24 = n/a
-	Minute     uint8  // 0-59; 60 = n/a
-	Status     uint8  // lock, bridge or terminal: 0 operational, 1 limited operation, 2 out of order, 3 n/a
-	Spare      uint8  // 2 bits
+	InlandPlaceTime
+	Status uint8 // lock, bridge or terminal: 0 operational, 1 limited operation, 2 out of order, 3 n/a
+	Spare  uint8 // 2 bits
 }
 
 // AppID returns DAC 200, FI 22.
 func (m *InlandRTA) AppID() (uint16, uint8) { return 200, 22 }
 
 func (m *InlandRTA) walk(c *coder) {
-	c.text(&m.Country, 2)
-	c.text(&m.Locode, 3)
-	c.text(&m.Section, 5)
-	c.text(&m.Terminal, 5)
-	c.text(&m.Hectometre, 5)
-	c.u8(&m.Month, 4)
-	c.u8(&m.Day, 5)
-	c.u8(&m.Hour, 5)
-	c.u8(&m.Minute, 6)
+	m.InlandPlaceTime.walk(c)
 	c.u8(&m.Status, 2)
 	c.u8(&m.Spare, 2)
 }

@@ -556,25 +556,26 @@ func (m *TrafficSignal) appendJSON(dst []byte, s bool) []byte {
 }
 
 func (m *InlandETA) appendJSON(dst []byte, s bool) []byte {
-	dst = ajInlandPlace(dst, m.Country, m.Locode, m.Section, m.Terminal, m.Hectometre)
-	dst = ajTimeRaw(dst, `"eta":`, m.Month, m.Day, m.Hour, m.Minute)
+	dst = m.InlandPlaceTime.appendJSON(dst)
 	dst = jU(dst, `"tugs":`, uint64(m.Tugs))
 	return jU(dst, `"airdraught":`, uint64(m.AirDraught))
 }
 
 func (m *InlandRTA) appendJSON(dst []byte, s bool) []byte {
-	dst = ajInlandPlace(dst, m.Country, m.Locode, m.Section, m.Terminal, m.Hectometre)
-	dst = ajTimeRaw(dst, `"eta":`, m.Month, m.Day, m.Hour, m.Minute)
+	dst = m.InlandPlaceTime.appendJSON(dst)
 	dst = jU(dst, `"status":`, uint64(m.Status))
 	return ajS(dst, `"status_text":`, ajRTAStatus[m.Status&3])
 }
 
-func ajInlandPlace(dst []byte, country, locode, section, terminal, hectometre string) []byte {
-	dst = ajS(dst, `"country":`, country)
-	dst = ajS(dst, `"locode":`, locode)
-	dst = ajS(dst, `"section":`, section)
-	dst = ajS(dst, `"terminal":`, terminal)
-	return ajS(dst, `"hectometre":`, hectometre)
+// appendJSON writes the place and the time, which gpsd names "eta" in
+// both messages.
+func (p *InlandPlaceTime) appendJSON(dst []byte) []byte {
+	dst = ajS(dst, `"country":`, p.Country)
+	dst = ajS(dst, `"locode":`, p.Locode)
+	dst = ajS(dst, `"section":`, p.Section)
+	dst = ajS(dst, `"terminal":`, p.Terminal)
+	dst = ajS(dst, `"hectometre":`, p.Hectometre)
+	return ajTimeRaw(dst, `"eta":`, p.Month, p.Day, p.Hour, p.Minute)
 }
 
 func (m *InlandPersons) appendJSON(dst []byte, s bool) []byte {
