@@ -296,6 +296,8 @@ type PipelineConfig struct {
 	// sooner once every active source's watermark is Window past it. The
 	// default value is 500 milliseconds; a negative value passes messages
 	// on at once (copies are still dropped, but not recorded in Heard).
+	// Fixes of distress devices (AIS-SART, MOB, EPIRB-AIS) and of status
+	// 14 are never held: their alarm must not wait.
 	Hold time.Duration `yaml:"hold"`
 	// DedupEntries bounds the payloads remembered for de-duplication
 	// (about 40 bytes each); the oldest are forgotten first. The default

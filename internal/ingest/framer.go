@@ -31,6 +31,13 @@ type otherRec struct {
 	time int64 // event time, UNIX ms
 }
 
+// A textRec is a safety text (types 12 and 14), passed on for the
+// distress rules.
+type textRec struct {
+	key  uint64
+	text track.Text
+}
+
 // A block carries up to blockSize decoded messages of one source to the
 // pipeline. Blocks are pooled: whoever holds one owns it until it is
 // delivered or put back.
@@ -39,6 +46,7 @@ type block struct {
 	fixes   []fixRec
 	statics []staticRec
 	others  []otherRec
+	texts   []textRec
 	msgs    int // messages in the block
 }
 
@@ -48,6 +56,8 @@ func (b *block) reset() {
 	clear(b.statics) // drop string references
 	b.statics = b.statics[:0]
 	b.others = b.others[:0]
+	clear(b.texts)
+	b.texts = b.texts[:0]
 	b.msgs = 0
 }
 
@@ -315,7 +325,11 @@ func (f *framer) add(m ais.Message, key uint64, t int64) {
 			b.statics = append(b.statics, staticRec{key: staticKey(key), arrival: f.arrivalMS, withFix: okFix, st: st})
 		}
 	default:
-		b.others = append(b.others, otherRec{key: key, time: t})
+		if tx, ok := track.TextOf(m, t, f.id); ok {
+			b.texts = append(b.texts, textRec{key: key, text: tx})
+		} else {
+			b.others = append(b.others, otherRec{key: key, time: t})
+		}
 	}
 	b.msgs++
 	if b.msgs >= blockSize {

@@ -17,6 +17,7 @@ type collector struct {
 	mu      sync.Mutex
 	fixes   []track.Fix
 	statics []track.Static
+	texts   []track.Text
 	batches int
 }
 
@@ -25,6 +26,7 @@ func (c *collector) WriteBatch(ctx context.Context, b *Batch) error {
 	defer c.mu.Unlock()
 	c.fixes = append(c.fixes, b.Fixes...)
 	c.statics = append(c.statics, b.Statics...)
+	c.texts = append(c.texts, b.Texts...)
 	c.batches++
 	return nil
 }

@@ -27,6 +27,9 @@ type Batch struct {
 	// Statics are static and voyage data records, as track.FromMessage
 	// or the CSV importer made them.
 	Statics []track.Static
+	// Texts are safety texts (AIS types 12 and 14), de-duplicated but not
+	// held: they are rare, and the distress rules want them at once.
+	Texts []track.Text
 	// Watermark is the pipeline's low watermark when the batch was cut, in
 	// UNIX milliseconds: the least of the active sources' watermarks (the
 	// latest event time each has delivered). Sources that are idle or
@@ -41,11 +44,12 @@ func (b *Batch) Clone() *Batch {
 	c := *b
 	c.Fixes = append([]track.Fix(nil), b.Fixes...)
 	c.Statics = append([]track.Static(nil), b.Statics...)
+	c.Texts = append([]track.Text(nil), b.Texts...)
 	return &c
 }
 
-// Len returns the number of fixes and static records in b.
-func (b *Batch) Len() int { return len(b.Fixes) + len(b.Statics) }
+// Len returns the number of fixes, static records and texts in b.
+func (b *Batch) Len() int { return len(b.Fixes) + len(b.Statics) + len(b.Texts) }
 
 // Sink receives the pipeline's output.
 type Sink interface {
@@ -349,7 +353,7 @@ func (p *Pipeline) process(ctx context.Context, b *block) {
 				}
 				continue
 			}
-			if p.hold >= 0 {
+			if p.hold >= 0 && !urgent(&r.fix) {
 				if p.fixes.full() {
 					p.releaseFix(ctx)
 				}
@@ -405,6 +409,19 @@ func (p *Pipeline) process(ctx context.Context, b *block) {
 		}
 		delivered++
 	}
+	for i := range b.texts {
+		r := &b.texts[i]
+		observe(r.text.Time)
+		if r.key != 0 && p.dd != nil {
+			if _, dup := p.dd.check(r.key, r.text.Time, p.now); dup {
+				dups++
+				continue
+			}
+		}
+		p.batch.Texts = append(p.batch.Texts, r.text)
+		delivered++
+		p.maybeWrite(ctx)
+	}
 	c := &s.c
 	if wm != wm0 {
 		c.watermark.Store(wm)
@@ -416,6 +433,22 @@ func (p *Pipeline) process(ctx context.Context, b *block) {
 	addNZ(&c.fixes, nfix)
 	addNZ(&c.statics, nstat)
 	p.putBlock(b)
+}
+
+// urgent reports whether f is from a distress device (AIS-SART, MOB,
+// EPIRB-AIS) or reports status 14 (AIS-SART active): such fixes are
+// passed on at once, not held for copies, so that the alarm is not
+// delayed; copies that arrive later are dropped without being recorded
+// in Heard.
+func urgent(f *track.Fix) bool {
+	if f.Status == 14 {
+		return true
+	}
+	switch track.KindOf(f.MMSI) {
+	case track.KindSART, track.KindMOB, track.KindEPIRB:
+		return true
+	}
+	return false
 }
 
 // release passes on held messages that are due: once every active
@@ -499,6 +532,8 @@ func (p *Pipeline) write(ctx context.Context) {
 	p.batch.Fixes = p.batch.Fixes[:0]
 	clear(p.batch.Statics)
 	p.batch.Statics = p.batch.Statics[:0]
+	clear(p.batch.Texts)
+	p.batch.Texts = p.batch.Texts[:0]
 }
 
 // updateRates samples every source's message count into its moving rate,

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"straitwatch/ais"
+	"straitwatch/internal/track"
 )
 
 func TestDedupTable(t *testing.T) {
@@ -665,5 +666,85 @@ func TestRate(t *testing.T) {
 	waitFor(t, "a rate", func() bool { return src.Health().MessagesPerSecond != 0 })
 	if got := src.Health().MessagesPerSecond; math.Abs(got-want) > 1e-9 {
 		t.Errorf("rate = %v, want %v", got, want)
+	}
+}
+
+func TestSafetyTextsPassed(t *testing.T) {
+	// A SART's text, heard by two receivers, and an addressed text reach
+	// the sink once each with sender, destination and event time, among
+	// position reports.
+	var data []byte
+	frame := ais.Framing{Time: testTime}
+	var err error
+	for _, m := range []ais.Message{
+		&ais.PositionReport{Header: ais.Header{Type: 1, MMSI: 970123456}, Lon: 56.5 * 600000, Lat: 26.5 * 600000, Speed: 1023, Course: 3600, Heading: 511},
+		&ais.SafetyBroadcast{Header: ais.Header{Type: 14, MMSI: 970123456}, Text: "SART ACTIVE"},
+		&ais.SafetyAddressed{Header: ais.Header{Type: 12, MMSI: 422000001}, Dest: 461000002, Text: "MOB TEST"},
+	} {
+		if data, err = ais.AppendSentences(data, m, frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var sink collector
+	r := start(t, PipelineConfig{Clock: fixedClock(testTime), Hold: time.Hour}, &sink,
+		SourceConfig{ID: 1, Name: "rx1", Kind: KindTCPServer, Address: "127.0.0.1:0"},
+		SourceConfig{ID: 2, Name: "rx2", Kind: KindTCPServer, Address: "127.0.0.1:0"},
+	)
+	for _, s := range r.p.Sources() {
+		write(t, dial(t, "tcp", s.Addr()), data)
+	}
+	waitFor(t, "both receivers' messages", func() bool {
+		return r.p.Sources()[0].Health().Messages == 3 && r.p.Sources()[1].Health().Messages == 3
+	})
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	want := []track.Text{
+		{MMSI: 970123456, Time: testTime.UnixMilli(), Text: "SART ACTIVE"},
+		{MMSI: 422000001, Time: testTime.UnixMilli(), Dest: 461000002, Text: "MOB TEST"},
+	}
+	if len(sink.texts) != len(want) {
+		t.Fatalf("texts %+v, want %+v", sink.texts, want)
+	}
+	for i, got := range sink.texts {
+		got.Source = 0 // either receiver's copy may be kept
+		if got != want[i] {
+			t.Errorf("text %d = %+v, want %+v", i, got, want[i])
+		}
+	}
+}
+
+func TestUrgentNotHeld(t *testing.T) {
+	// With a long hold, an ordinary fix waits for copies while an
+	// AIS-SART's fix and a status-14 report are passed on at once.
+	var sink collector
+	r := start(t, PipelineConfig{Clock: fixedClock(testTime), Hold: time.Hour}, &sink,
+		SourceConfig{ID: 1, Name: "rx", Kind: KindTCPServer, Address: "127.0.0.1:0"})
+	var data []byte
+	var err error
+	for _, m := range []*ais.PositionReport{
+		{Header: ais.Header{Type: 1, MMSI: 422000001}, Lat: 26 * 600000, Lon: 56 * 600000, Speed: 100, Course: 900, Heading: 90},
+		{Header: ais.Header{Type: 1, MMSI: 970123456}, Lat: 26 * 600000, Lon: 56 * 600000, Speed: 5, Course: 900, Heading: 511, Status: 14},
+		{Header: ais.Header{Type: 1, MMSI: 422000002}, Lat: 26 * 600000, Lon: 56 * 600000, Speed: 5, Course: 900, Heading: 511, Status: 14},
+	} {
+		if data, err = ais.AppendSentences(data, m, ais.Framing{Time: testTime}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, dial(t, "tcp", r.p.Sources()[0].Addr()), data)
+	waitFor(t, "the urgent fixes", func() bool { return sink.count() == 2 })
+	fixes, _ := sink.snapshot()
+	for _, f := range fixes {
+		if f.MMSI == 422000001 {
+			t.Error("an ordinary fix was not held")
+		}
+	}
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if n := sink.count(); n != 3 {
+		t.Errorf("%d fixes after the drain, want 3", n)
 	}
 }

@@ -99,3 +99,14 @@ const (
 
 // numGroups is the number of StaticFields groups.
 const numGroups = 8
+
+// Text is a safety-related text (AIS types 12, addressed, and 14,
+// broadcast): what an AIS-SART, MOB or EPIRB-AIS device and watch
+// officers send ("SART ACTIVE", "MOB TEST").
+type Text struct {
+	MMSI   uint32 // sender
+	Time   int64  // event time, UNIX milliseconds
+	Dest   uint32 // destination MMSI of a type 12 message; 0 when broadcast
+	Text   string // as decoded, trailing '@' and spaces trimmed
+	Source SourceID
+}

@@ -218,3 +218,15 @@ func heading(h ais.Heading) int16 {
 
 // nan32 is the float32 "not available" value.
 func nan32() float32 { return float32(math.NaN()) }
+
+// TextOf returns the safety text m carries (AIS types 12 and 14) heard by
+// src at event time t, and whether it carries one.
+func TextOf(m ais.Message, t int64, src SourceID) (Text, bool) {
+	switch v := m.(type) {
+	case *ais.SafetyBroadcast:
+		return Text{MMSI: v.MMSI, Time: t, Text: v.Text, Source: src}, true
+	case *ais.SafetyAddressed:
+		return Text{MMSI: v.MMSI, Time: t, Dest: v.Dest, Text: v.Text, Source: src}, true
+	}
+	return Text{}, false
+}
