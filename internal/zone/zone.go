@@ -336,9 +336,12 @@ func (z *Zone) addPolygon(q [][][2]float64) error {
 // that contain the position, in ascending order, and returns the
 // extended slice. It allocates nothing when dst has room.
 func (s *Set) Containing(dst []int, lat, lon float64) []int {
-	for _, i := range s.idx.candidates(lat, lon) {
-		if s.Zones[i].Contains(lat, lon) {
-			dst = append(dst, int(i))
+	es := s.idx.candidates(lat, lon)
+	last := int32(-1)
+	for i := range es {
+		if e := &es[i]; e.zone != last && e.contains(lat, lon) {
+			dst = append(dst, int(e.zone))
+			last = e.zone
 		}
 	}
 	return dst
@@ -388,4 +391,50 @@ func (s *Set) ByID(id string) *Zone {
 		}
 	}
 	return nil
+}
+
+// Union returns a set of the zones of every set, in order, with a new
+// index; a zone ID used twice is an error. Its name is the first set's.
+func Union(sets ...*Set) (*Set, error) {
+	u := &Set{}
+	seen := map[string]bool{}
+	for _, s := range sets {
+		if u.Name == "" {
+			u.Name = s.Name
+		}
+		for _, z := range s.Zones {
+			if seen[z.ID] {
+				return nil, fmt.Errorf("zone id %q in two sets", z.ID)
+			}
+			seen[z.ID] = true
+			u.Zones = append(u.Zones, z)
+		}
+	}
+	u.idx = buildGrid(u.Zones)
+	return u, nil
+}
+
+// Open returns the zone set a server or a replay works with: the set in
+// the GeoJSON file base, or the embedded default region when base is
+// empty, with the sets in the files extra added (Union).
+func Open(base string, extra ...string) (*Set, error) {
+	var s *Set
+	var err error
+	if base != "" {
+		s, err = Load(base)
+	} else {
+		s, err = Default()
+	}
+	if err != nil || len(extra) == 0 {
+		return s, err
+	}
+	sets := []*Set{s}
+	for _, path := range extra {
+		x, err := Load(path)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, x)
+	}
+	return Union(sets...)
 }

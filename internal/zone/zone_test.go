@@ -125,7 +125,7 @@ func TestDefault(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Default: %v", err)
 	}
-	if got, want := len(s.Zones), 27+57; got != want {
+	if got, want := len(s.Zones), 27+57+4; got != want {
 		t.Errorf("Default has %d zones, want %d", got, want)
 	}
 	kinds := map[Kind]int{}
@@ -135,19 +135,21 @@ func TestDefault(t *testing.T) {
 		}
 		kinds[z.Kind]++
 	}
-	if kinds[KindAnchorage] != 3 || kinds[KindPort] != 17+57 || kinds[KindShelfBoundary] != 2 {
+	if kinds[KindAnchorage] != 3 || kinds[KindPort] != 17+57 || kinds[KindShelfBoundary] != 2 || kinds[KindTerritorialSea] != 4 {
 		t.Errorf("kinds = %v", kinds)
 	}
 	// The GFW centroids of the anchorage hulls lie inside their hulls; the
-	// NMA advisory box spans N25.257-N28, E054-E058.
+	// NMA advisory box spans N25.257-N28, E054-E058. The anchorages lie in
+	// the UAE's territorial sea, 26.5N 56.5E in Oman's (territorial_test.go
+	// tests the territorial seas).
 	tests := []struct {
 		lat, lon float64
 		want     string
 	}{
-		{25.22459, 56.51598, "anch-fujairah-offshore"},
-		{25.3692, 56.52634, "anch-khor-fakkan-offshore,adv-nma-hormuz-isps2"},
+		{25.22459, 56.51598, "anch-fujairah-offshore,ts-are"},
+		{25.3692, 56.52634, "anch-khor-fakkan-offshore,adv-nma-hormuz-isps2,ts-are"},
 		{25.51171, 54.95488, "anch-dubai-d,adv-nma-hormuz-isps2"},
-		{26.5, 56.5, "adv-nma-hormuz-isps2"},
+		{26.5, 56.5, "adv-nma-hormuz-isps2,ts-omn"},
 		{25.257 - 1e-6, 57.5, ""}, // just south of the advisory box
 		{25.257 + 1e-6, 57.5, "adv-nma-hormuz-isps2"},
 	}
