@@ -23,11 +23,17 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.SetOutput(stderr)
 	events := fs.Bool("events", false, "print the detected events as JSON lines")
 	preset := fs.String("preset", "strait", "detector thresholds: strait, gfw or skylight")
+	base := fs.String("zones", "", "GeoJSON zone set `file` instead of the default region")
+	var extra []string
+	fs.Func("extra-zones", "GeoJSON zone set `file` added to the zones, such as an exercise's from simulate -zones (repeatable)", func(s string) error {
+		extra = append(extra, s)
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: straitwatch replay -events [flags] [FILE...]
 
 Replays AIS NMEA (files, .gz, or standard input) in event time through the
-detectors of the default region and prints every event state change (open,
+detectors of the default region (or -zones, plus -extra-zones) and prints every event state change (open,
 update, close, retract) as one JSON object per line. Event time comes from
 tag-block c: times; lines without one are timed on arrival.
 
@@ -48,7 +54,7 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	zones, err := zone.Default()
+	zones, err := zone.Open(*base, extra...)
 	if err != nil {
 		return err
 	}
@@ -91,11 +97,8 @@ flags:`)
 	for r.Scan() {
 		m, t := r.Message(), r.Time().UnixMilli()
 		batch.Watermark = max(batch.Watermark, t)
-		switch v := m.(type) {
-		case *ais.SafetyBroadcast:
-			batch.Safety = append(batch.Safety, detect.SafetyText{MMSI: v.MMSI, Time: t, Text: v.Text})
-		case *ais.SafetyAddressed:
-			batch.Safety = append(batch.Safety, detect.SafetyText{MMSI: v.MMSI, Time: t, Text: v.Text, Dest: v.Dest})
+		if tx, ok := track.TextOf(m, t, 0); ok {
+			batch.Safety = append(batch.Safety, tx)
 		}
 		if fix, ok, st, hasStatic := track.FromMessage(m, t, 0); ok || hasStatic {
 			if ok {

@@ -38,7 +38,7 @@ func TestReplayEvents(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("replay: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, `"Type":"distress"`) || !strings.Contains(out, `"Alarm":true`) || !strings.Contains(out, `"Text":"MOB ACTIVE"`) {
+	if !strings.Contains(out, `"type":"distress"`) || !strings.Contains(out, `"alarm":true`) || !strings.Contains(out, `"text":"MOB ACTIVE"`) {
 		t.Errorf("replay printed no distress alarm with its text:\n%s", out)
 	}
 	if code, _, _ := runCmd(t, "", "replay", path); code != 2 {

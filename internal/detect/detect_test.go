@@ -57,15 +57,15 @@ func TestDistress(t *testing.T) {
 		{"ship status 13: just outside", []step{fx(withStatus(fix(ship, 0, 25, 57, 0), 13))}, nil, 0},
 		{"prefix 971: just outside", []step{fx(fix(971123456, 0, 25, 57, 0))}, nil, 0},
 		{"prefix 969: just outside", []step{fx(fix(969123456, 0, 25, 57, 0))}, nil, 0},
-		{"SART ACTIVE text from a ship", []step{fx(fix(ship, 0, 25, 57, 10)), {text: &SafetyText{MMSI: ship, Time: t0 + sec, Text: "SART ACTIVE"}}},
+		{"SART ACTIVE text from a ship", []step{fx(fix(ship, 0, 25, 57, 10)), {text: &track.Text{MMSI: ship, Time: t0 + sec, Text: "SART ACTIVE"}}},
 			[]brief{{TypeDistress, StateOpen, sec, 0, "", true}}, 1},
-		{"MOB ACTIVE text", []step{{text: &SafetyText{MMSI: mob, Time: t0, Text: "mob active"}}},
+		{"MOB ACTIVE text", []step{{text: &track.Text{MMSI: mob, Time: t0, Text: "mob active"}}},
 			[]brief{{TypeDistress, StateOpen, 0, 0, "", true}}, 1},
-		{"SART TEST text from device: recorded", []step{{text: &SafetyText{MMSI: sart, Time: t0, Text: "SART TEST"}}},
+		{"SART TEST text from device: recorded", []step{{text: &track.Text{MMSI: sart, Time: t0, Text: "SART TEST"}}},
 			[]brief{{TypeDistress, StateOpen, 0, 0, "", false}}, 0.9},
-		{"SART TEST text from a ship: nothing", []step{{text: &SafetyText{MMSI: ship, Time: t0, Text: "SART TEST"}}}, nil, 0},
-		{"ordinary text: nothing", []step{{text: &SafetyText{MMSI: ship, Time: t0, Text: "GOOD MORNING ACTIVE CREW"}}}, nil, 0},
-		{"alarm then TEST text downgrades", []step{fx(fix(sart, 0, 25, 57, 0)), {text: &SafetyText{MMSI: sart, Time: t0 + sec, Text: "SART TEST"}}},
+		{"SART TEST text from a ship: nothing", []step{{text: &track.Text{MMSI: ship, Time: t0, Text: "SART TEST"}}}, nil, 0},
+		{"ordinary text: nothing", []step{{text: &track.Text{MMSI: ship, Time: t0, Text: "GOOD MORNING ACTIVE CREW"}}}, nil, 0},
+		{"alarm then TEST text downgrades", []step{fx(fix(sart, 0, 25, 57, 0)), {text: &track.Text{MMSI: sart, Time: t0 + sec, Text: "SART TEST"}}},
 			[]brief{{TypeDistress, StateOpen, 0, 0, "", true}, {TypeDistress, StateUpdate, 0, 0, "", false}}, 0.8},
 		{"update at most every minute", []step{fx(fix(sart, 0, 25, 57, 0)), fx(fix(sart, mn-1, 25, 57, 0)), fx(fix(sart, mn, 25, 57, 0))},
 			[]brief{{TypeDistress, StateOpen, 0, 0, "", true}, {TypeDistress, StateUpdate, 0, 0, "", true}}, 0.8},
@@ -122,7 +122,9 @@ func TestZoneEntryExit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newShard(t, only(t, "strait", "zones"), zs)
+			cfg := only(t, "strait", "zones")
+			cfg.Zones.Kinds = nil // every area kind: the mechanics, not the preset's choice
+			s := newShard(t, cfg, zs)
 			evs := run(s, tt.steps)
 			if diff := cmp.Diff(tt.want, briefs(evs)); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
@@ -333,6 +335,8 @@ func TestLoiter(t *testing.T) {
 func TestEngineMatchesShard(t *testing.T) {
 	zs := testZones(t)
 	cfg, _ := Preset("strait")
+	cfg.Collision.Enabled = false // a pairwise stage: no shard has it
+	cfg.Gap.CoverageCell = 0      // the engine's grid of every vessel: a lone shard has none
 	var fixes []track.Fix
 	for v := uint32(0); v < 50; v++ {
 		for i := int64(0); i < 20; i++ {

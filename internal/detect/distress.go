@@ -103,7 +103,7 @@ func (d *distressDetector) Static(*Vessel, *track.Static, *Emitter) {}
 // Safety reads safety texts: "SART ACTIVE", "MOB ACTIVE", "EPIRB ACTIVE"
 // raise or confirm an alarm; a text containing "TEST" marks the
 // sender's distress event as a test.
-func (d *distressDetector) Safety(v *Vessel, t *SafetyText, e *Emitter) {
+func (d *distressDetector) Safety(v *Vessel, t *track.Text, e *Emitter) {
 	up := strings.ToUpper(t.Text)
 	isTest := strings.Contains(up, "TEST")
 	isActive := !isTest && strings.Contains(up, "ACTIVE") &&

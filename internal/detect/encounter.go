@@ -54,21 +54,13 @@ type pairState struct {
 	id           string
 }
 
-type gridVessel struct {
-	mmsi     uint32
-	fix      track.Fix
-	cell     int64
-	partners []uint32 // vessels it has a pair state with
-}
-
 // Encounters finds pairs of vessels that stay close together, over a
 // grid of the latest position of every vessel. It is the cross-vessel
 // stage: one goroutine owns it (the Engine runs it beside the shards).
 type Encounters struct {
 	cfg     EncounterConfig
 	zones   *zone.Set
-	cellDeg float64
-	cells   map[int64][]*gridVessel
+	grid    posGrid
 	vessels map[uint32]*gridVessel
 	pairs   map[pairKey]*pairState
 	out     Emitter
@@ -77,17 +69,8 @@ type Encounters struct {
 
 // NewEncounters returns an encounter stage. zones may be nil.
 func NewEncounters(cfg EncounterConfig, zones *zone.Set) *Encounters {
-	// Cells at least MaxDistance wide in longitude up to 60 degrees of
-	// latitude, so the 3x3 cells around a fix hold every neighbour.
-	cell := max(cfg.MaxDistance, 1) * 2 / 111_320
-	return &Encounters{cfg: cfg, zones: zones, cellDeg: cell, cells: map[int64][]*gridVessel{},
+	return &Encounters{cfg: cfg, zones: zones, grid: newPosGrid(cfg.MaxDistance),
 		vessels: map[uint32]*gridVessel{}, pairs: map[pairKey]*pairState{}}
-}
-
-func (g *Encounters) cellOf(lat, lon float64) int64 {
-	r := int64(math.Floor((lat + 90) / g.cellDeg))
-	c := int64(math.Floor((lon + 180) / g.cellDeg))
-	return r<<32 | c
 }
 
 func (g *Encounters) nearPort(lat, lon float64) bool {
@@ -115,22 +98,15 @@ func (g *Encounters) Fix(f *track.Fix) {
 		return // not a position; track never makes such a Fix
 	}
 	v := g.vessels[f.MMSI]
-	cell := g.cellOf(f.Lat, f.Lon)
-	if v == nil {
-		v = &gridVessel{mmsi: f.MMSI, fix: *f, cell: cell}
+	isNew := v == nil
+	if isNew {
+		v = &gridVessel{mmsi: f.MMSI}
 		g.vessels[f.MMSI] = v
-		g.cells[cell] = append(g.cells[cell], v)
-	} else {
-		if f.Time < v.fix.Time {
-			return
-		}
-		if v.cell != cell {
-			g.remove(v.cell, v)
-			g.cells[cell] = append(g.cells[cell], v)
-			v.cell = cell
-		}
-		v.fix = *f
+	} else if f.Time < v.fix.Time {
+		return
 	}
+	v.fix = *f
+	g.grid.place(v, isNew)
 	g.near = g.near[:0]
 	// With a median-speed rule a pair may only start at an observation
 	// where this vessel is slow: a fast vessel with no partner is not
@@ -139,16 +115,7 @@ func (g *Encounters) Fix(f *track.Fix) {
 	if g.cfg.MaxMedianSOG > 0 && !(float64(f.SOG) < g.cfg.MaxMedianSOG) && len(v.partners) == 0 {
 		return
 	}
-	r, c := cell>>32, cell&0xffffffff
-	for dr := int64(-1); dr <= 1; dr++ {
-		for dc := int64(-1); dc <= 1; dc++ {
-			for _, o := range g.cells[(r+dr)<<32|(c+dc)] {
-				if o != v {
-					g.near = append(g.near, o)
-				}
-			}
-		}
-	}
+	g.near = g.grid.near(g.near, v)
 	// Partners that moved out of the 3x3 cells must be judged too, or
 	// their pair would only end when it goes stale.
 	for _, m := range v.partners {
@@ -246,23 +213,6 @@ func (g *Encounters) end(k pairKey, p *pairState) {
 	}
 	if v := g.vessels[b]; v != nil {
 		v.partners = slices.DeleteFunc(v.partners, func(m uint32) bool { return m == a })
-	}
-}
-
-func (g *Encounters) remove(cell int64, v *gridVessel) {
-	s := g.cells[cell]
-	for i, m := range s {
-		if m == v {
-			s[i] = s[len(s)-1]
-			s[len(s)-1] = nil
-			s = s[:len(s)-1]
-			break
-		}
-	}
-	if len(s) == 0 {
-		delete(g.cells, cell)
-	} else {
-		g.cells[cell] = s
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 type Input struct {
 	Fixes     []track.Fix
 	Statics   []track.Static
-	Safety    []SafetyText
+	Safety    []track.Text
 	Watermark int64
 }
 
@@ -37,6 +37,7 @@ type Engine struct {
 	parts  []Input       // per-shard part of the current batch, reused
 	ready  chan struct{} // closed when Run has started the shards
 	ended  chan struct{} // closed when Run returns
+	cov    *Coverage     // nil when gaps ignore coverage; written by Process only
 }
 
 // NewEngine returns an engine of n shards (n < 1 means 1), each running
@@ -60,6 +61,12 @@ func NewEngine(cfg Config, zones *zone.Set, n int) (*Engine, error) {
 	}
 	if cfg.Collision.Enabled {
 		e.risks = NewCollisions(cfg.Collision)
+	}
+	if cfg.Gap.Enabled && cfg.Gap.CoverageCell > 0 {
+		e.cov = NewCoverage(cfg.Gap.CoverageCell, cfg.Gap.CoverageJoin, cfg.Gap.CoverageSteady)
+		for _, s := range e.shards {
+			s.setCoverage(e.cov)
+		}
 	}
 	return e, nil
 }
@@ -88,6 +95,9 @@ func (e *Engine) Run(ctx context.Context) error {
 					}
 					if in.Watermark > 0 && e.pairs != nil {
 						e.pairs.Advance(in.Watermark)
+					}
+					if in.Watermark > 0 && e.risks != nil {
+						e.risks.Advance(in.Watermark)
 					}
 					e.done <- struct{}{}
 				}
@@ -158,6 +168,10 @@ func (e *Engine) Process(ctx context.Context, in *Input) ([]Event, error) {
 	for _, f := range in.Fixes {
 		p := &e.parts[shardOf(f.MMSI, n)]
 		p.Fixes = append(p.Fixes, f)
+		if e.cov != nil {
+			// Before the shards run: they read the grid (see Coverage).
+			e.cov.Heard(&f)
+		}
 	}
 	for _, s := range in.Statics {
 		p := &e.parts[shardOf(s.MMSI, n)]

@@ -45,5 +45,4 @@ func Example() {
 	}
 	// Output:
 	// distress open  true 1
-	// zone open adv-nma-hormuz-isps2 true 1
 }

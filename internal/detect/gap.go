@@ -15,6 +15,10 @@ type gapRecord struct {
 	start, end int64 // end 0 while open
 	from, to   track.Fix
 	threshold  int64 // ms
+	// covered is how long (ms) the places the vessel could be were heard
+	// during the gap, covThr what a gap needs; both -1 when coverage is
+	// not judged.
+	covered, covThr int64
 }
 
 type gapState struct {
@@ -28,9 +32,43 @@ type gapState struct {
 // threshold and closes at the next fix; a gap found only when its
 // closing fix arrives is emitted closed. A late fix inside a past gap
 // shrinks it, splits it, or retracts it when no part is long enough.
+//
+// With a coverage grid (GapConfig.CoverageCell, set by the Engine), a
+// silence is a gap only when the places the vessel could be were heard
+// for long enough during it (see coverSays): out of every receiver's
+// range, or while a receiver was down, a silence is no evidence and no
+// event is made. Distress devices (AIS-SART, MOB, EPIRB-AIS) have no
+// gaps: they fall silent when switched off, and the distress detector
+// closes their events.
 type gapDetector struct {
 	cfg   GapConfig
 	zones *zone.Set
+	cov   *Coverage // nil: coverage not judged
+}
+
+// coverThreshold returns the covered time (ms) a gap after f needs: the
+// vessel would have sent CoverageFactor reports in it, so losing every
+// one to a lossy receiver is unlikely.
+func (d *gapDetector) coverThreshold(f *track.Fix) int64 {
+	return max(d.cfg.CoverageMin, time.Duration(d.cfg.CoverageFactor*float64(ExpectedInterval(f)))).Milliseconds()
+}
+
+// coverSays returns how long the silence after last (until next, or
+// until to when next is nil) was covered, what it needs, and whether it
+// is a gap on coverage; -1, -1, true without a grid.
+func (d *gapDetector) coverSays(last, next *track.Fix, to int64) (covered, need int64, ok bool) {
+	if d.cov == nil {
+		return -1, -1, true
+	}
+	covered, need = d.cov.coveredAlong(last, next, to), d.coverThreshold(last)
+	return covered, need, covered >= need
+}
+
+// isDevice reports whether mmsi is an AIS-SART, MOB or EPIRB-AIS
+// (970xxxxxx, 972xxxxxx, 974xxxxxx; ITU-R M.585).
+func isDevice(mmsi uint32) bool {
+	p := mmsi / 1_000_000
+	return p >= 970 && p <= 974
 }
 
 // ThresholdGapMin is the per-zone threshold (zone property "thresholds")
@@ -89,9 +127,15 @@ func (d *gapDetector) threshold(f *track.Fix, zones []int) int64 {
 }
 
 // confidence grows from 0.5 at the threshold to 1 at twice it; a gap of
-// LikelyDisabling or more is at least 0.9.
-func (d *gapDetector) confidence(gap, thr int64) float64 {
+// LikelyDisabling or more is at least 0.9. A gap confirmed by coverage
+// (covered >= 0) is at least 0.6, rising to 1 as the covered part of
+// the silence grows to all of it: neighbours heard throughout leave
+// little doubt that the vessel itself fell silent.
+func (d *gapDetector) confidence(gap, thr, covered int64) float64 {
 	c := 0.5 + 0.5*(float64(gap)/float64(thr)-1)
+	if covered >= 0 && gap > 0 {
+		c = max(c, 0.6+0.4*min(1, float64(covered)/float64(gap)))
+	}
 	if d.cfg.LikelyDisabling > 0 && gap >= d.cfg.LikelyDisabling.Milliseconds() {
 		c = max(c, 0.9)
 	}
@@ -111,13 +155,18 @@ func (d *gapDetector) event(v *Vessel, r *gapRecord, s State, now int64) Event {
 	if d.cfg.LikelyDisabling > 0 {
 		figs = append(figs, Figure{Name: "likely_disabling", Value: float64(gap) / 1000, Op: ">=", Threshold: d.cfg.LikelyDisabling.Seconds(), Unit: "s"})
 	}
+	if r.covered >= 0 {
+		// How long the places the vessel could be were heard during the
+		// silence: other stations there were received.
+		figs = append(figs, Figure{Name: "covered", Value: float64(r.covered) / 1000, Op: ">=", Threshold: float64(r.covThr) / 1000, Unit: "s"})
+	}
 	fixes := []track.Fix{r.from}
 	if r.end != 0 {
 		fixes = append(fixes, r.to)
 		figs = append(figs, Figure{Name: "distance", Value: distanceM(&r.from, &r.to), Unit: "m"})
 	}
 	return Event{ID: r.id, Type: TypeGap, State: s, Start: r.start, End: r.end, Vessels: []uint32{v.MMSI},
-		Lat: r.from.Lat, Lon: r.from.Lon, Confidence: d.confidence(gap, r.threshold), Alarm: s != StateRetract,
+		Lat: r.from.Lat, Lon: r.from.Lon, Confidence: d.confidence(gap, r.threshold, r.covered), Alarm: s != StateRetract,
 		Evidence: Evidence{Fixes: fixes, Figures: figs}}
 }
 
@@ -144,15 +193,28 @@ func (d *gapDetector) Fix(v *Vessel, f *track.Fix, late bool, e *Emitter) {
 	if st.open {
 		r := &st.history[len(st.history)-1]
 		r.end, r.to = f.Time, *f
+		if r.covered >= 0 {
+			// Coverage seen until the vessel was heard again.
+			c, _, _ := d.coverSays(&r.from, f, f.Time)
+			r.covered = max(r.covered, c)
+		}
 		st.open = false
 		e.Emit(d.event(v, r, StateClose, f.Time))
+		return
+	}
+	if isDevice(v.MMSI) {
 		return
 	}
 	thr := d.threshold(&v.Last, v.Zones)
 	if dt < thr {
 		return
 	}
-	r := gapRecord{id: eventID(TypeGap, v.MMSI, v.Last.Time, ""), start: v.Last.Time, end: f.Time, from: v.Last, to: *f, threshold: thr}
+	cov, need, ok := d.coverSays(&v.Last, f, f.Time)
+	if !ok {
+		return // a coverage hole, not a gap
+	}
+	r := gapRecord{id: eventID(TypeGap, v.MMSI, v.Last.Time, ""), start: v.Last.Time, end: f.Time, from: v.Last, to: *f, threshold: thr,
+		covered: cov, covThr: need}
 	d.remember(st, r)
 	e.Emit(d.event(v, &r, StateClose, f.Time))
 }
@@ -172,8 +234,18 @@ func (d *gapDetector) late(v *Vessel, f *track.Fix, e *Emitter) {
 			// late fix is older. Keep it safe anyway.
 			return
 		}
-		first := gapRecord{id: r.id, start: r.start, end: f.Time, from: r.from, to: *f, threshold: r.threshold}
-		second := gapRecord{start: f.Time, end: r.end, from: *f, to: r.to, threshold: d.threshold(f, nil)}
+		// Coverage is not judged again: the parts keep the whole gap's,
+		// cut to their length.
+		part := func(c, dur int64) int64 {
+			if c < 0 {
+				return c
+			}
+			return min(c, dur)
+		}
+		first := gapRecord{id: r.id, start: r.start, end: f.Time, from: r.from, to: *f, threshold: r.threshold,
+			covered: part(r.covered, f.Time-r.start), covThr: r.covThr}
+		second := gapRecord{start: f.Time, end: r.end, from: *f, to: r.to, threshold: d.threshold(f, nil),
+			covered: part(r.covered, r.end-f.Time), covThr: r.covThr}
 		second.id = eventID(TypeGap, v.MMSI, f.Time, "")
 		okA := first.end-first.start >= first.threshold
 		okB := second.end-second.start >= second.threshold
@@ -205,18 +277,24 @@ func (d *gapDetector) late(v *Vessel, f *track.Fix, e *Emitter) {
 }
 
 func (d *gapDetector) Static(*Vessel, *track.Static, *Emitter) {}
-func (d *gapDetector) Safety(*Vessel, *SafetyText, *Emitter)   {}
+func (d *gapDetector) Safety(*Vessel, *track.Text, *Emitter)   {}
 
 func (d *gapDetector) Advance(v *Vessel, wm int64, e *Emitter) {
 	st := &v.gap
-	if st.open || !v.HasLast {
+	if st.open || !v.HasLast || isDevice(v.MMSI) {
 		return
 	}
 	thr := d.threshold(&v.Last, v.Zones)
 	if wm-v.Last.Time < thr {
 		return
 	}
-	r := gapRecord{id: eventID(TypeGap, v.MMSI, v.Last.Time, ""), start: v.Last.Time, from: v.Last, threshold: thr}
+	// Judged again at every sweep until the place is heard long enough
+	// or the vessel is.
+	cov, need, ok := d.coverSays(&v.Last, nil, wm)
+	if !ok {
+		return
+	}
+	r := gapRecord{id: eventID(TypeGap, v.MMSI, v.Last.Time, ""), start: v.Last.Time, from: v.Last, threshold: thr, covered: cov, covThr: need}
 	st.open = true
 	if d.cfg.History == 0 {
 		st.history = append(st.history[:0], r)

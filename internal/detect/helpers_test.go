@@ -43,6 +43,9 @@ func only(t testing.TB, preset, det string) Config {
 	c.Gap.Enabled = det == "gap"
 	c.Speed.Enabled = det == "speed"
 	c.Loiter.Enabled = det == "loiter"
+	c.PortVisit.Enabled = det == "portvisit"
+	c.TSS.Enabled = det == "tss"
+	c.Identity.Enabled = det == "identity"
 	return c
 }
 
@@ -58,7 +61,7 @@ func newShard(t testing.TB, cfg Config, zs *zone.Set) *Shard {
 // step is one input to a shard in a scripted test.
 type step struct {
 	fix    *track.Fix
-	text   *SafetyText
+	text   *track.Text
 	static *track.Static
 	wm     int64 // relative to t0 when > 0
 }

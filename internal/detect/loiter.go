@@ -19,6 +19,12 @@ type loiterState struct {
 	id       string
 	limSOG   float64 // knots, the speed limit of this run
 	minDur   int64   // ms, the minimum duration of this run
+	// area is the area rule's window (LoiterConfig.MaxRadius); nil
+	// until used. fishing says the vessel's static data gives ship type
+	// 30 (fishing); it outlives runs.
+	area    *loiterArea
+	fishing bool
+	sampled int64 // event time of the area rule's last fix taken; 0 when no window
 }
 
 // Per-zone loitering thresholds (zone property "thresholds"), replacing
@@ -27,11 +33,21 @@ type loiterState struct {
 const (
 	ThresholdLoiterMaxSOG      = "loiter_max_sog_kn"
 	ThresholdLoiterMinDuration = "loiter_min_duration_s"
+	// ThresholdLoiterMaxRadius replaces LoiterConfig.MaxRadius (metres)
+	// for the area rule; only a zone of a preset that uses the area rule
+	// reads it.
+	ThresholdLoiterMaxRadius = "loiter_max_radius_m"
 )
 
-// loiterDetector flags vessels that stay below MaxSOG for MinDuration
-// away from ports and anchorages. A run ends at a faster fix or at a
-// silence of MaxGap or more.
+// loiterDetector flags vessels that loiter away from ports and
+// anchorages, by one of two rules. The speed rule (MaxRadius 0; the gfw
+// and skylight presets) flags a stay below MaxSOG for MinDuration; a run
+// ends at a faster fix or at a silence of MaxGap or more. The area rule
+// (MaxRadius > 0; the strait preset, see areaFix) flags a vessel under
+// way that keeps within a small area for MinDuration whatever its speed,
+// and leaves out what explains such a stay by itself: a declared status
+// (anchored, moored, not under command, restricted, aground), lying
+// stopped, and a fishing vessel fishing.
 type loiterDetector struct {
 	cfg   LoiterConfig
 	zones *zone.Set
@@ -97,11 +113,15 @@ func (d *loiterDetector) end(v *Vessel, e *Emitter) {
 	if st.open {
 		e.Emit(d.event(v, st, StateClose))
 	}
-	*st = loiterState{}
+	*st = loiterState{fishing: st.fishing}
 }
 
 func (d *loiterDetector) Fix(v *Vessel, f *track.Fix, late bool, e *Emitter) {
 	if late {
+		return
+	}
+	if d.cfg.MaxRadius > 0 {
+		d.areaFix(v, f, e)
 		return
 	}
 	st := &v.loiter
@@ -138,6 +158,11 @@ func (d *loiterDetector) Fix(v *Vessel, f *track.Fix, late bool, e *Emitter) {
 	e.Emit(d.event(v, st, StateOpen))
 }
 
-func (d *loiterDetector) Static(*Vessel, *track.Static, *Emitter) {}
-func (d *loiterDetector) Safety(*Vessel, *SafetyText, *Emitter)   {}
-func (d *loiterDetector) Advance(*Vessel, int64, *Emitter)        {}
+func (d *loiterDetector) Static(v *Vessel, s *track.Static, _ *Emitter) {
+	if s.Has&track.HasShipType != 0 {
+		v.loiter.fishing = s.ShipType == 30
+	}
+}
+
+func (d *loiterDetector) Safety(*Vessel, *track.Text, *Emitter) {}
+func (d *loiterDetector) Advance(*Vessel, int64, *Emitter)      {}

@@ -7,17 +7,6 @@ import (
 	"straitwatch/internal/zone"
 )
 
-// SafetyText is a safety-related text message (AIS message types 12,
-// addressed, and 14, broadcast), as the pipeline must pass it to the
-// detectors: the sender's MMSI, the event time and the text as decoded
-// (6-bit ASCII, trailing '@' and spaces trimmed).
-type SafetyText struct {
-	MMSI uint32
-	Time int64 // event time, UNIX ms
-	Text string
-	Dest uint32 // destination MMSI of a type 12 message; 0 for broadcast
-}
-
 // Vessel is the per-vessel state the detectors share. It is owned by one
 // Shard and must not be touched from another goroutine.
 type Vessel struct {
@@ -36,6 +25,9 @@ type Vessel struct {
 	gap      gapState
 	speed    speedState
 	loiter   loiterState
+	port     portVisitState
+	tss      tssState
+	identity *identityState // nil until the identity detector sees the vessel
 }
 
 // Emitter collects the events detectors emit.
@@ -59,7 +51,7 @@ type Detector interface {
 	// Static handles a static or voyage report of v.
 	Static(v *Vessel, s *track.Static, e *Emitter)
 	// Safety handles a safety text sent by v.
-	Safety(v *Vessel, t *SafetyText, e *Emitter)
+	Safety(v *Vessel, t *track.Text, e *Emitter)
 	// Advance tells the detector that event time has reached watermark,
 	// for rules that fire on silence.
 	Advance(v *Vessel, watermark int64, e *Emitter)
@@ -98,6 +90,17 @@ func NewShard(cfg Config, zones *zone.Set) (*Shard, error) {
 	if cfg.Loiter.Enabled {
 		s.detectors = append(s.detectors, &loiterDetector{cfg: cfg.Loiter, zones: zones})
 	}
+	// Both idle without their zones: a region with no port, anchorage
+	// or TSS lane (the default has no sourced TSS) costs nothing.
+	if d := newPortVisitDetector(cfg.PortVisit, zones); cfg.PortVisit.Enabled && d != nil {
+		s.detectors = append(s.detectors, d)
+	}
+	if d := newTSSDetector(cfg.TSS, zones); cfg.TSS.Enabled && d != nil {
+		s.detectors = append(s.detectors, d)
+	}
+	if cfg.Identity.Enabled {
+		s.detectors = append(s.detectors, &identityDetector{cfg: cfg.Identity})
+	}
 	return s, nil
 }
 
@@ -135,7 +138,7 @@ func (s *Shard) Static(st *track.Static) {
 }
 
 // Safety runs the detectors on one safety text.
-func (s *Shard) Safety(t *SafetyText) {
+func (s *Shard) Safety(t *track.Text) {
 	v := s.vessel(t.MMSI)
 	for _, d := range s.detectors {
 		d.Safety(v, t, &s.out)

@@ -103,5 +103,5 @@ func (d *speedDetector) Fix(v *Vessel, f *track.Fix, late bool, e *Emitter) {
 }
 
 func (d *speedDetector) Static(*Vessel, *track.Static, *Emitter) {}
-func (d *speedDetector) Safety(*Vessel, *SafetyText, *Emitter)   {}
+func (d *speedDetector) Safety(*Vessel, *track.Text, *Emitter)   {}
 func (d *speedDetector) Advance(*Vessel, int64, *Emitter)        {}

@@ -86,5 +86,5 @@ func (d *zoneDetector) Fix(v *Vessel, f *track.Fix, late bool, e *Emitter) {
 }
 
 func (d *zoneDetector) Static(*Vessel, *track.Static, *Emitter) {}
-func (d *zoneDetector) Safety(*Vessel, *SafetyText, *Emitter)   {}
+func (d *zoneDetector) Safety(*Vessel, *track.Text, *Emitter)   {}
 func (d *zoneDetector) Advance(*Vessel, int64, *Emitter)        {}
