@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"straitwatch/internal/events"
 	"straitwatch/internal/geo"
 	"straitwatch/internal/track"
 )
@@ -62,6 +63,23 @@ func (f *fakeHistory) Track(_ context.Context, mmsi uint32, from, to int64, limi
 	var out []track.Fix
 	for _, x := range f.fixes {
 		if x.MMSI == mmsi && x.Time >= from && x.Time < to {
+			if limit > 0 && len(out) == limit {
+				break
+			}
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeHistory) FixesIn(_ context.Context, box geo.Box, from, to int64, limit int) ([]track.Fix, error) {
+	f.calls++
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []track.Fix
+	for _, x := range f.fixes {
+		if box.Contains(x.Lat, x.Lon) && x.Time >= from && x.Time < to {
 			if limit > 0 && len(out) == limit {
 				break
 			}
@@ -147,6 +165,17 @@ func (p byOwner) Vessel(v View, x track.Vessel) (track.Vessel, bool) {
 func (p byOwner) Fix(v View, f track.Fix) bool       { return p.owner[f.Source] == v.Org }
 func (p byOwner) Static(v View, s track.Static) bool { return p.owner[s.Source] == v.Org }
 func (p byOwner) Source(v View, s SourceHealth) bool { return s.Org == v.Org }
+
+// Event lets v see an event when one of its evidence fixes came from v's
+// sources.
+func (p byOwner) Event(v View, r *events.Record) bool {
+	for _, f := range r.Evidence.Fixes {
+		if p.owner[f.Source] == v.Org {
+			return true
+		}
+	}
+	return false
+}
 
 // world returns backends with vessels 1..n; vessel i is heard by source
 // i%2 (source 0 is "oman", source 1 "iran") and has fixes and static

@@ -1,6 +1,9 @@
 package access
 
-import "straitwatch/internal/track"
+import (
+	"straitwatch/internal/events"
+	"straitwatch/internal/track"
+)
 
 // Action is a kind of read that a Policy permits or refuses as a whole,
 // before any record is looked at.
@@ -17,6 +20,11 @@ const (
 	ReadSources
 	// Subscribe covers the live stream of position updates.
 	Subscribe
+	// ReadEvents covers detected events, their live stream and the zone
+	// set they refer to.
+	ReadEvents
+	// AckEvents covers acknowledging and commenting on events.
+	AckEvents
 )
 
 // String returns the action's name, as used in error messages.
@@ -30,6 +38,10 @@ func (a Action) String() string {
 		return "read sources"
 	case Subscribe:
 		return "subscribe"
+	case ReadEvents:
+		return "read events"
+	case AckEvents:
+		return "acknowledge events"
 	}
 	return "unknown action"
 }
@@ -56,6 +68,9 @@ type Policy interface {
 	Static(v View, s track.Static) bool
 	// Source reports whether v may see the source s and its health.
 	Source(v View, s SourceHealth) bool
+	// Event reports whether v may see the event r. It is called on the
+	// live event stream for every change offered to a subscriber.
+	Event(v View, r *events.Record) bool
 }
 
 // AllowAll is the policy of a single organisation: every valid view may
@@ -76,3 +91,6 @@ func (AllowAll) Static(View, track.Static) bool { return true }
 
 // Source returns true.
 func (AllowAll) Source(View, SourceHealth) bool { return true }
+
+// Event returns true.
+func (AllowAll) Event(View, *events.Record) bool { return true }

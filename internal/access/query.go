@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 
+	"straitwatch/internal/events"
 	"straitwatch/internal/geo"
 	"straitwatch/internal/track"
+	"straitwatch/internal/zone"
 )
 
 // Vessels is the live vessel table as the query layer needs it; the
@@ -30,6 +32,9 @@ type History interface {
 	// StaticHistory returns a vessel's distinct static records, oldest
 	// first.
 	StaticHistory(ctx context.Context, mmsi uint32) ([]track.Static, error)
+	// FixesIn returns the fixes inside box with from <= Time < to, in
+	// time order, at most limit.
+	FixesIn(ctx context.Context, box geo.Box, from, to int64, limit int) ([]track.Fix, error)
 }
 
 // SourceHealth is a snapshot of one ingest source: what it is, who owns
@@ -114,6 +119,12 @@ type Backends struct {
 	History History // the store
 	Sources Sources // the ingest sources
 	Feed    Feed    // the live stream of position updates
+
+	// Events is the record of detected events; nil when detection is
+	// off, and event reads then fail with ErrUnavailable.
+	Events *events.Book
+	// Zones is the zone set the detectors use; nil when there is none.
+	Zones *zone.Set
 }
 
 // DefaultLimit is the number of records a query returns when its limit is
@@ -134,6 +145,8 @@ type Query struct {
 	history History
 	sources Sources
 	feed    Feed
+	events  *events.Book
+	zones   *zone.Set
 }
 
 // NewQuery returns a query layer over b that decides with p.
@@ -150,7 +163,8 @@ func NewQuery(p Policy, b Backends) (*Query, error) {
 	case b.Feed == nil:
 		return nil, errors.New("access: no feed backend")
 	}
-	return &Query{policy: p, vessels: b.Vessels, history: b.History, sources: b.Sources, feed: b.Feed}, nil
+	return &Query{policy: p, vessels: b.Vessels, history: b.History, sources: b.Sources, feed: b.Feed,
+		events: b.Events, zones: b.Zones}, nil
 }
 
 // permit checks that v is a valid view and may perform a.
@@ -229,6 +243,18 @@ func (q *Query) Track(ctx context.Context, v View, mmsi uint32, from, to int64, 
 		return nil, false, err
 	}
 	fetch := func(n int) ([]track.Fix, error) { return q.history.Track(ctx, mmsi, from, to, n) }
+	keep := func(f track.Fix) (track.Fix, bool) { return f, q.policy.Fix(v, f) }
+	return visible(ctx, limit, fetch, keep)
+}
+
+// History returns the fixes inside box with from <= Time < to that v
+// may see, in time order, at most limit (DefaultLimit when not positive),
+// and whether more matched: the past picture, for replay.
+func (q *Query) History(ctx context.Context, v View, box geo.Box, from, to int64, limit int) ([]track.Fix, bool, error) {
+	if err := q.permit(v, ReadTrack); err != nil {
+		return nil, false, err
+	}
+	fetch := func(n int) ([]track.Fix, error) { return q.history.FixesIn(ctx, box, from, to, n) }
 	keep := func(f track.Fix) (track.Fix, bool) { return f, q.policy.Fix(v, f) }
 	return visible(ctx, limit, fetch, keep)
 }

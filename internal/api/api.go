@@ -13,11 +13,13 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -196,8 +198,14 @@ func New(cfg Config) (*API, error) {
 		{Route{"GET", "/api/vessels"}, a.withView(a.listVessels), false},
 		{Route{"GET", "/api/vessels/{mmsi}"}, a.withView(a.getVessel), false},
 		{Route{"GET", "/api/vessels/{mmsi}/track"}, a.withView(a.getTrack), false},
+		{Route{"GET", "/api/history"}, a.withView(a.getHistory), false},
 		{Route{"GET", "/api/sources"}, a.withView(a.listSources), false},
 		{Route{"GET", "/api/stream"}, a.withView(a.stream), true},
+		{Route{"GET", "/api/events"}, a.withView(a.listEvents), false},
+		{Route{"GET", "/api/events/stream"}, a.withView(a.eventStream), true},
+		{Route{"GET", "/api/events/{id}"}, a.withView(a.getEvent), false},
+		{Route{"POST", "/api/events/{id}/ack"}, a.withView(a.ackEvent), false},
+		{Route{"GET", "/api/zones"}, a.withView(a.getZones), false},
 		{Route{"GET", "/api/openapi.json"}, http.HandlerFunc(a.openAPI), false},
 		{Route{"GET", "/metrics"}, promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}), false},
 		{Route{"GET", "/healthz"}, http.HandlerFunc(a.healthz), false},
@@ -213,7 +221,16 @@ func New(cfg Config) (*API, error) {
 		methods[rt.Path] = append(methods[rt.Path], rt.Method)
 	}
 	// The same path without a method catches every other method: 405.
+	// Paths with wildcards go first; a literal path that one of them
+	// already covers (/api/events/stream by /api/events/{id}: both take
+	// only GET) keeps that catch-all, as the mux refuses the overlap.
+	slices.SortStableFunc(paths, func(x, y string) int {
+		return cmp.Compare(strings.Count(y, "{"), strings.Count(x, "{"))
+	})
 	for _, p := range paths {
+		if _, pattern := mux.Handler(&http.Request{Method: "OPTIONS", URL: &url.URL{Path: p}}); pattern != "" && !strings.Contains(pattern, " ") {
+			continue
+		}
 		allow := methods[p]
 		if slices.Contains(allow, "GET") && !slices.Contains(allow, "HEAD") {
 			allow = append(allow, "HEAD")

@@ -188,6 +188,28 @@ func TestErrors(t *testing.T) {
 		{name: "store fails on static", target: "/api/vessels/422000001", edit: func(e *env) { e.store.staticHistoryErr = errors.New("disk on fire") }, want: CodeInternal},
 		{name: "store slow", target: "/api/vessels/422000001/track", edit: func(e *env) { e.store.err = context.DeadlineExceeded }, want: CodeTimeout},
 		{name: "not ready", target: "/healthz", edit: func(e *env) { e.cfg.Ready = failReady }, want: CodeUnavailable},
+		// events
+		{name: "event type", target: "/api/events?type=gap,smuggling", want: CodeBadEventType},
+		{name: "event stream type", target: "/api/events/stream?type=GAP", want: CodeBadEventType},
+		{name: "event bbox", target: "/api/events?bbox=0,0,1", want: CodeBadBBox},
+		{name: "event mmsi", target: "/api/events?mmsi=x", want: CodeBadMMSI},
+		{name: "event state", target: "/api/events?state=opened", want: CodeBadParameter},
+		{name: "event zone control", target: "/api/events?zone=a%00b", want: CodeBadParameter},
+		{name: "event range", target: "/api/events?from=2000&to=1000", want: CodeBadTimeRange},
+		{name: "event limit", target: "/api/events?limit=0", want: CodeBadLimit},
+		{name: "event not found", target: "/api/events/gap:1:2", want: CodeEventNotFound},
+		{name: "ack not found", method: "POST", target: "/api/events/gap:1:2/ack", body: strings.NewReader(`{"comment":"x"}`), want: CodeEventNotFound},
+		{name: "ack no body", method: "POST", target: "/api/events/gap:422000001:1/ack", want: CodeBadBody},
+		{name: "ack not JSON", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`comment=x`), want: CodeBadBody},
+		{name: "ack unknown member", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`{"comment":"x","by":"me"}`), want: CodeBadBody},
+		{name: "ack two objects", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`{} {}`), want: CodeBadBody},
+		{name: "ack control characters", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`{"comment":"a\u0007"}`), want: CodeBadBody},
+		{name: "ack comment too long", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`{"comment":"` + strings.Repeat("x", 2001) + `"}`), want: CodeBadBody},
+		{name: "GET ack", target: "/api/events/gap:422000001:1/ack", want: CodeMethodNotAllowed},
+		{name: "POST event stream", method: "POST", target: "/api/events/stream", want: CodeMethodNotAllowed},
+		{name: "forbidden events", target: "/api/events", edit: func(e *env) { e.policy = denyPolicy{} }, want: CodeForbidden},
+		{name: "forbidden ack", method: "POST", target: "/api/events/gap:422000001:1/ack", body: strings.NewReader(`{}`), edit: func(e *env) { e.policy = denyPolicy{} }, want: CodeForbidden},
+		{name: "detection off", target: "/api/events", edit: func(e *env) { e.events = nil }, want: CodeUnavailable},
 	}
 	seen := map[Code]bool{}
 	for _, tt := range tests {

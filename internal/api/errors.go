@@ -73,6 +73,13 @@ const (
 	// CodeUnavailable: the server cannot serve the request now (starting,
 	// shutting down, or at its limit of live streams); retry later.
 	CodeUnavailable Code = "unavailable"
+	// CodeBadEventType: type is not a list of event types.
+	CodeBadEventType Code = "bad_event_type"
+	// CodeEventNotFound: no event with this ID is visible.
+	CodeEventNotFound Code = "event_not_found"
+	// CodeBadBody: the request body is not the JSON object the endpoint
+	// takes.
+	CodeBadBody Code = "bad_body"
 )
 
 // Codes returns every error code in the catalogue.
@@ -83,7 +90,7 @@ func Codes() []Code {
 		CodeUnknownParameter, CodeUnauthenticated, CodeForbidden, CodeNotFound,
 		CodeVesselNotFound, CodeMethodNotAllowed, CodeRequestTooLarge,
 		CodeQueryTooLong, CodeStreamUnsupported, CodeInternal, CodeTimeout,
-		CodeUnavailable,
+		CodeUnavailable, CodeBadEventType, CodeEventNotFound, CodeBadBody,
 	}
 }
 
@@ -92,13 +99,13 @@ func (c Code) Status() int {
 	switch c {
 	case CodeBadBBox, CodeBadMMSI, CodeBadTime, CodeBadTimeRange, CodeBadLimit,
 		CodeBadSpeed, CodeBadType, CodeBadFlag, CodeBadSearch, CodeBadParameter,
-		CodeUnknownParameter:
+		CodeUnknownParameter, CodeBadEventType, CodeBadBody:
 		return http.StatusBadRequest
 	case CodeUnauthenticated:
 		return http.StatusUnauthorized
 	case CodeForbidden:
 		return http.StatusForbidden
-	case CodeNotFound, CodeVesselNotFound:
+	case CodeNotFound, CodeVesselNotFound, CodeEventNotFound:
 		return http.StatusNotFound
 	case CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed

@@ -16,8 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"straitwatch/internal/access"
+	"straitwatch/internal/detect"
+	"straitwatch/internal/events"
 	"straitwatch/internal/geo"
 	"straitwatch/internal/track"
+	"straitwatch/internal/zone"
 )
 
 // fakeTable is an in-memory access.Vessels with the tracker's filter
@@ -138,6 +141,30 @@ type fakeStore struct {
 	staticHistoryErr error
 }
 
+func (s *fakeStore) FixesIn(ctx context.Context, box geo.Box, from, to int64, limit int) ([]track.Fix, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []track.Fix
+	for _, fs := range s.fixes {
+		for _, f := range fs {
+			if box.Contains(f.Lat, f.Lon) && f.Time >= from && f.Time < to {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b track.Fix) int { return int(a.Time - b.Time) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
 func (s *fakeStore) Track(ctx context.Context, mmsi uint32, from, to int64, limit int) ([]track.Fix, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -186,6 +213,8 @@ type env struct {
 	hub     *Hub
 	reg     *prometheus.Registry
 	policy  access.Policy
+	events  *events.Book // nil: detection off
+	zones   *zone.Set
 	cfg     Config
 	api     *API
 }
@@ -251,17 +280,27 @@ func newEnv(t testing.TB, edit func(*env)) *env {
 		{MMSI: 422000001, Time: now - 60000, Has: track.HasName | track.HasIMO, Name: "ALPHA STAR", IMO: 9000001, Source: 2},
 	}
 	e.cfg = Config{Registry: e.reg, Now: testNow}
+	var err error
+	if e.events, err = events.Open(context.Background(), events.Config{Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.events.Apply(testEvents()); err != nil {
+		t.Fatal(err)
+	}
+	if e.zones, err = zone.Parse([]byte(testZones)); err != nil {
+		t.Fatal(err)
+	}
 	if edit != nil {
 		edit(e)
 	}
-	var err error
 	if e.hub == nil {
 		e.hub, err = NewHub(HubConfig{Registerer: e.reg, Buffer: 64})
 		if err != nil {
 			t.Fatalf("NewHub: %v", err)
 		}
 	}
-	q, err := access.NewQuery(e.policy, access.Backends{Vessels: e.table, History: e.store, Sources: e.sources, Feed: e.hub})
+	q, err := access.NewQuery(e.policy, access.Backends{Vessels: e.table, History: e.store, Sources: e.sources, Feed: e.hub,
+		Events: e.events, Zones: e.zones})
 	if err != nil {
 		t.Fatalf("NewQuery: %v", err)
 	}
@@ -287,4 +326,30 @@ func manyVessels(n int) []track.Vessel {
 		out[i] = v
 	}
 	return out
+}
+
+// testZones is a zone set of one anchorage.
+const testZones = `{"type":"FeatureCollection","name":"test","features":[{"type":"Feature","id":"anch-1",
+"properties":{"kind":"anchorage","name":"Test anchorage","source":"test"},
+"geometry":{"type":"Polygon","coordinates":[[[56.4,25.1],[56.6,25.1],[56.6,25.3],[56.4,25.3],[56.4,25.1]]]}}]}`
+
+// testEvents are the events of the test book: a closed gap, an open
+// distress and an encounter of two vessels.
+func testEvents() []detect.Event {
+	now := testNow().UnixMilli()
+	fix := func(mmsi uint32, t int64, lat, lon float64) track.Fix {
+		return track.Fix{MMSI: mmsi, Time: t, Lat: lat, Lon: lon, SOG: 0.2, COG: float32(math.NaN()), Heading: -1, Class: track.ClassA, Source: 1}
+	}
+	return []detect.Event{
+		{ID: "gap:422000001:1", Type: detect.TypeGap, State: detect.StateClose, Start: now - 3*3600000, End: now - 2*3600000,
+			Vessels: []uint32{422000001}, Lat: 26, Lon: 56, Confidence: 0.8, Alarm: true,
+			Evidence: detect.Evidence{Fixes: []track.Fix{fix(422000001, now-3*3600000, 26, 56), fix(422000001, now-2*3600000, 26.2, 56.1)},
+				Figures: []detect.Figure{{Name: "gap", Value: 3600, Op: ">=", Threshold: 1800, Unit: "s"}}}},
+		{ID: "distress:970000002:2", Type: detect.TypeDistress, State: detect.StateOpen, Start: now - 600000,
+			Vessels: []uint32{970000002}, Lat: 25.2, Lon: 56.5, Zone: "anch-1", Confidence: 1, Alarm: true,
+			Evidence: detect.Evidence{Fixes: []track.Fix{fix(970000002, now-600000, 25.2, 56.5)}, Text: "SART ACTIVE"}},
+		{ID: "encounter:422000003:3", Type: detect.TypeEncounter, State: detect.StateOpen, Start: now - 3600000,
+			Vessels: []uint32{422000003, 636000004}, Lat: 25.8, Lon: 57.1, Confidence: 0.7, Alarm: true,
+			Evidence: detect.Evidence{Fixes: []track.Fix{fix(422000003, now-3600000, 25.8, 57.1), fix(636000004, now-3600000, 25.8, 57.1)}}},
+	}
 }

@@ -74,6 +74,7 @@ func TestOpenAPIParameters(t *testing.T) {
 			continue
 		}
 		path := strings.ReplaceAll(r.Path, "{mmsi}", "422000001")
+		path = strings.ReplaceAll(path, "{id}", "gap:422000001:1")
 		op := doc.Paths[r.Path][strings.ToLower(r.Method)]
 		var names []string
 		for _, p := range op.Parameters {
@@ -84,6 +85,9 @@ func TestOpenAPIParameters(t *testing.T) {
 		names = append(names, "") // no parameter at all
 		for _, q := range names {
 			rec := serveCancelled(e, r.Method, path+"?"+q)
+			if r.Method == "POST" {
+				rec = serveCancelledBody(e, r.Method, path+"?"+q, `{"comment":"seen"}`)
+			}
 			if rec.Code != http.StatusOK && rec.Code != http.StatusServiceUnavailable {
 				t.Errorf("%s %s?%s = %d %s; want 200, or 503 for a cancelled request", r.Method, r.Path, q, rec.Code, rec.Body)
 			}
@@ -98,9 +102,13 @@ func TestOpenAPIParameters(t *testing.T) {
 // serveCancelled serves a request whose context has ended, so that a
 // stream request returns at once.
 func serveCancelled(e *env, method, target string) *httptest.ResponseRecorder {
+	return serveCancelledBody(e, method, target, "")
+}
+
+func serveCancelledBody(e *env, method, target, body string) *httptest.ResponseRecorder {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	req := httptest.NewRequestWithContext(ctx, method, target, nil)
+	req := httptest.NewRequestWithContext(ctx, method, target, strings.NewReader(body))
 	rec := httptest.NewRecorder()
 	e.api.Handler().ServeHTTP(rec, req)
 	return rec

@@ -62,36 +62,8 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request, v access.View) {
 	}
 	defer sub.Close()
 
-	rc := http.NewResponseController(w)
-	// The request has been read; a server ReadTimeout must not end the
-	// stream (net/http cancels the request's context when its background
-	// read times out).
-	_ = rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-
-	// send writes one chunk and flushes it. The write deadline is wall
-	// time, whatever the configured clock: it is the network's.
-	send := func(b []byte) error {
-		_ = rc.SetWriteDeadline(time.Now().Add(a.cfg.StreamWriteTimeout))
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
-
-	// bye tells the client the stream ends, without holding up a shutdown
-	// for a client that does not read.
-	bye := func() {
-		_ = rc.SetWriteDeadline(time.Now().Add(time.Second))
-		if _, err := io.WriteString(w, "event: bye\ndata: {\"reason\":\"shutdown\"}\n\n"); err == nil {
-			_ = rc.Flush()
-		}
-	}
+	es := a.startEventStream(w)
+	send, bye := es.send, es.bye
 
 	p := a.buffer()
 	b := (*p)[:0]
@@ -181,5 +153,46 @@ func canFlush(w http.ResponseWriter) bool {
 		default:
 			return false
 		}
+	}
+}
+
+// eventStream is an open Server-Sent Events response.
+type eventStream struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+// startEventStream writes the headers of a live stream. The request has
+// been read: a server ReadTimeout must not end the stream (net/http
+// cancels the request's context when its background read times out).
+func (a *API) startEventStream(w http.ResponseWriter) *eventStream {
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	return &eventStream{w: w, rc: rc, timeout: a.cfg.StreamWriteTimeout}
+}
+
+// send writes one chunk and flushes it. The write deadline is wall time,
+// whatever the configured clock: it is the network's.
+func (s *eventStream) send(b []byte) error {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(s.timeout))
+	if _, err := s.w.Write(b); err != nil {
+		return err
+	}
+	return s.rc.Flush()
+}
+
+// bye tells the client the stream ends, without holding up a shutdown for
+// a client that does not read.
+func (s *eventStream) bye() {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(time.Second))
+	if _, err := io.WriteString(s.w, "event: bye\ndata: {\"reason\":\"shutdown\"}\n\n"); err == nil {
+		_ = s.rc.Flush()
 	}
 }

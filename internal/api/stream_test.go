@@ -60,7 +60,13 @@ func (s *sseReader) next() (sseEvent, error) {
 // openStream opens /api/stream on base with the query q.
 func openStream(t *testing.T, ctx context.Context, base, q string) (*http.Response, *sseReader) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/stream?"+q, nil)
+	return openSSE(t, ctx, base+"/api/stream?"+q)
+}
+
+// openSSE opens a live stream at url and reads its hello.
+func openSSE(t *testing.T, ctx context.Context, url string) (*http.Response, *sseReader) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +77,7 @@ func openStream(t *testing.T, ctx context.Context, base, q string) (*http.Respon
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		t.Fatalf("GET /api/stream?%s = %d %s", q, resp.StatusCode, b)
+		t.Fatalf("GET %s = %d %s", url, resp.StatusCode, b)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type = %q, want text/event-stream", ct)

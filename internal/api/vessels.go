@@ -381,3 +381,72 @@ func (a *API) listSources(w http.ResponseWriter, r *http.Request, v access.View)
 	}
 	writeJSON(w, "application/json", append(b, '\n'))
 }
+
+// getHistory serves GET /api/history: the stored fixes of every vessel in
+// a box between two times, in time order, for replaying the past picture.
+func (a *API) getHistory(w http.ResponseWriter, r *http.Request, v access.View) {
+	q, e := queryParams(r.URL.RawQuery, a.cfg.MaxQueryBytes, "bbox", "from", "to", "limit")
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	box, e := parseBBox(q.Get("bbox"))
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	to := a.cfg.Now().UnixMilli()
+	if s := q.Get("to"); s != "" {
+		if to, e = parseTime("to", s); e != nil {
+			writeError(w, e)
+			return
+		}
+	}
+	from := max(0, to-time.Hour.Milliseconds())
+	if s := q.Get("from"); s != "" {
+		if from, e = parseTime("from", s); e != nil {
+			writeError(w, e)
+			return
+		}
+	}
+	if from >= to {
+		writeError(w, errorf(CodeBadTimeRange, "from ("+formatMillis(from)+") is not before to ("+formatMillis(to)+")"))
+		return
+	}
+	if to-from > a.cfg.DefaultTrackRange.Milliseconds() {
+		writeError(w, errorf(CodeBadTimeRange, "from "+formatMillis(from)+" to "+formatMillis(to)+
+			" is longer than the "+a.cfg.DefaultTrackRange.String()+" a history query may span"))
+		return
+	}
+	limit, e := parseLimit(q.Get("limit"), a.cfg.DefaultTrackLimit, a.cfg.MaxTrackLimit)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	ctx, cancel := a.requestContext(r)
+	defer cancel()
+	fixes, truncated, err := a.q.History(ctx, v, box, from, to, limit)
+	if err != nil {
+		a.fail(w, r, err, "history")
+		return
+	}
+	p := a.buffer()
+	defer a.release(p)
+	b := slices.Grow(*p, len(fixes)*96+128)
+	b = append(b, `{"from":`...)
+	b = strconv.AppendInt(b, from, 10)
+	b = append(b, `,"to":`...)
+	b = strconv.AppendInt(b, to, 10)
+	b = append(b, `,"truncated":`...)
+	b = strconv.AppendBool(b, truncated)
+	b = append(b, `,"fixes":[`...)
+	for i := range fixes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFix(b, &fixes[i], true)
+	}
+	b = append(b, "]}\n"...)
+	*p = b
+	writeJSON(w, "application/json", b)
+}
