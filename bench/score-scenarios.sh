@@ -9,12 +9,12 @@ go build -o "$bin" ./cmd/straitwatch
 work=$(mktemp -d)
 echo "# Detection scores on the shipped scenarios"
 echo
-echo "Made by \`bench/score-scenarios.sh\` on $(date -u +%Y-%m-%d): simulate -> replay -events (strait preset) -> score, slack 15 min."
+echo "Made by \`bench/score-scenarios.sh\` on $(date -u +%Y-%m-%d): simulate (with -zones: the exercise's restricted areas and the simulator's approximate lanes) -> replay -events (strait preset, default region plus those zones) -> score, slack 15 min."
 for f in scenarios/*.yaml; do
   n=$(basename "$f" .yaml)
   [ "$n" = "10-load-100k" ] && continue
-  "$bin" simulate -o "$work/$n.nmea" -truth "$work/$n.truth" "$f" 2>/dev/null
-  "$bin" replay -events "$work/$n.nmea" > "$work/$n.events" 2>/dev/null
+  "$bin" simulate -o "$work/$n.nmea" -truth "$work/$n.truth" -zones "$work/$n.zones" "$f" 2>/dev/null
+  "$bin" replay -events -extra-zones "$work/$n.zones" "$work/$n.nmea" > "$work/$n.events" 2>/dev/null
   echo
   echo "## $n"
   echo

@@ -26,7 +26,11 @@ and incidents in the Strait of Hormuz as AIS NMEA sentences with tag blocks
 (c: time, s: receiver), to a file or standard output, a TCP server (-tcp),
 TCP clients connecting to us (-listen) or UDP (-udp). The same scenario and
 seed always give the same bytes. Ground truth of the incidents goes to
--truth as JSON lines.
+-truth as JSON lines; the exercise's own zones (restricted areas, the
+simulator's approximate traffic lanes) to -zones as GeoJSON, for a
+server's detect.extra_zones. Against a live server, play accelerated
+exercises without -now: event times ahead of the server's clock are
+treated as suspect and do not advance its event time.
 
 flags:`)
 		fs.PrintDefaults()
@@ -36,6 +40,7 @@ flags:`)
 	listen := fs.String("listen", "", "serve sentences to TCP clients on `HOST:PORT`; waits for the first client before playing")
 	udp := fs.String("udp", "", "send sentences as UDP datagrams to `HOST:PORT`")
 	truth := fs.String("truth", "", "write the incidents' ground truth as JSON lines to `FILE`")
+	zones := fs.String("zones", "", "write the exercise's zones (restricted areas, the simulator's approximate lanes) as GeoJSON to `FILE`, for serve's detect.extra_zones")
 	speed := fs.Float64("speed", 0, "play at `N` times real time; 0 plays as fast as possible")
 	seed := fs.Uint64("seed", 0, "override the scenario's seed")
 	duration := fs.Duration("duration", 0, "override the scenario's duration")
@@ -72,6 +77,15 @@ flags:`)
 	}
 	if *now {
 		sc.Start = time.Now().UTC().Truncate(time.Second)
+	}
+	if *zones != "" {
+		b, err := sim.ExerciseZones(sc)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*zones, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("zones: %w", err)
+		}
 	}
 	s, err := sim.New(sc)
 	if err != nil {

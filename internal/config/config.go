@@ -10,10 +10,12 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"straitwatch/internal/detect"
 	"straitwatch/internal/ingest"
 )
 
@@ -38,6 +40,8 @@ type Config struct {
 	Pipeline ingest.PipelineConfig `yaml:"pipeline"`
 	// Store tunes persistence.
 	Store Store `yaml:"store"`
+	// Detect configures behaviour detection.
+	Detect Detect `yaml:"detect"`
 	// VesselTTL drops a vessel from the live picture when nothing has been
 	// heard from it for this long (its history stays in the store). The
 	// default value is 24 hours.
@@ -52,6 +56,29 @@ type HTTP struct {
 	// Addr is the listen address. The default value is "127.0.0.1:8080";
 	// use ":8080" to serve other machines.
 	Addr string `yaml:"addr"`
+}
+
+// Detect configures behaviour detection: zones, detector thresholds and
+// the detection stage beside ingest.
+type Detect struct {
+	// Enabled runs the detectors. The default is on.
+	Enabled *bool `yaml:"enabled"`
+	// Preset names the detector thresholds: "strait" (the default, tuned
+	// for narrow, busy waters), "gfw" or "skylight" (those systems'
+	// published definitions).
+	Preset string `yaml:"preset"`
+	// Zones is a GeoJSON zone set to use instead of the embedded default
+	// region (the Strait of Hormuz); empty uses the default.
+	Zones string `yaml:"zones"`
+	// ExtraZones are GeoJSON zone sets added to the zones above, such as
+	// an exercise's restricted areas (`straitwatch simulate -zones`).
+	ExtraZones []string `yaml:"extra_zones"`
+	// Shards is the number of goroutines the per-vessel detectors run on.
+	// The default value is the number of CPUs, at most 8.
+	Shards int `yaml:"shards"`
+	// Queue is how many ingest batches detection may fall behind before
+	// ingest waits for it; it bounds the delay of events under overload. The default value is 4.
+	Queue int `yaml:"queue"`
 }
 
 // Store configures persistence.
@@ -97,6 +124,19 @@ func (c *Config) fill() {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	if c.Detect.Enabled == nil {
+		on := true
+		c.Detect.Enabled = &on
+	}
+	if c.Detect.Preset == "" {
+		c.Detect.Preset = "strait"
+	}
+	if c.Detect.Shards == 0 {
+		c.Detect.Shards = min(runtime.NumCPU(), 8)
+	}
+	if c.Detect.Queue == 0 {
+		c.Detect.Queue = 4
 	}
 }
 
@@ -161,6 +201,15 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Pipeline.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	if _, err := detect.Preset(c.Detect.Preset); err != nil {
+		return fmt.Errorf("config: detect.preset: %w", err)
+	}
+	if c.Detect.Shards < 1 || c.Detect.Shards > 256 {
+		return fmt.Errorf("config: detect.shards %d: want 1 to 256", c.Detect.Shards)
+	}
+	if c.Detect.Queue < 1 {
+		return fmt.Errorf("config: detect.queue %d: want at least 1", c.Detect.Queue)
 	}
 	return nil
 }

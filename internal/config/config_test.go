@@ -52,23 +52,35 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// TestREADMEExample keeps the README's example configuration valid.
+// TestREADMEExample keeps the README's example configurations valid.
 func TestREADMEExample(t *testing.T) {
 	raw, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(raw)
-	start := strings.Index(s, "```yaml\n")
-	end := strings.Index(s[start+8:], "```")
-	if start < 0 || end < 0 {
-		t.Fatal("README has no yaml example")
+	var blocks []string
+	for rest := string(raw); ; {
+		start := strings.Index(rest, "```yaml\n")
+		if start < 0 {
+			break
+		}
+		rest = rest[start+8:]
+		end := strings.Index(rest, "```")
+		if end < 0 {
+			t.Fatal("README: unterminated yaml block")
+		}
+		blocks, rest = append(blocks, rest[:end]), rest[end:]
 	}
-	c, err := Parse([]byte(s[start+8 : start+8+end]))
-	if err != nil {
-		t.Fatalf("README example: %v", err)
+	if len(blocks) < 2 {
+		t.Fatalf("README has %d yaml examples, want the configuration and the detect section", len(blocks))
 	}
-	if len(c.Sources) != 4 || *c.Demo {
-		t.Errorf("README example: %d sources, demo %v", len(c.Sources), *c.Demo)
+	for i, b := range blocks {
+		c, err := Parse([]byte(b))
+		if err != nil {
+			t.Fatalf("README example %d: %v", i+1, err)
+		}
+		if i == 0 && (len(c.Sources) != 4 || *c.Demo) {
+			t.Errorf("README example: %d sources, demo %v", len(c.Sources), *c.Demo)
+		}
 	}
 }

@@ -64,16 +64,16 @@ const DefaultSlack = 15 * time.Minute
 var Mapping = map[string][]string{
 	"dark":             {"gap"},
 	"sts":              {"encounter"},
-	"cloned_mmsi":      nil,
-	"wrong_way":        {"zone", "tss"},
+	"cloned_mmsi":      {"identity"},
+	"wrong_way":        {"tss"},
 	"collision_course": {"collision_risk"},
 	"man_overboard":    {"distress"},
 	"disabled_sart":    {"distress"},
 	"loitering":        {"loitering"},
 	"restricted_area":  {"zone"},
-	"spoof_circle":     nil,
-	"spoof_offset":     nil,
-	"spoof_teleport":   nil,
+	"spoof_circle":     {"identity"},
+	"spoof_offset":     {"identity"},
+	"spoof_teleport":   {"identity"},
 }
 
 // Truth is one injected incident, as written by the simulator.
@@ -118,6 +118,9 @@ type eventLine struct {
 	Confidence float64
 	Alarm      bool
 	Evidence   json.RawMessage
+	// The API's form (/api/events) adds these.
+	Severity string
+	Acks     json.RawMessage
 }
 
 // decodeLine decodes one JSON object strictly into v.

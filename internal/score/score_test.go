@@ -38,7 +38,7 @@ func TestMatch(t *testing.T) {
 		{"one shared vessel of several", mob, ev("distress", t0, 1, 666), true},
 		{"wrong type", dark, ev("distress", t0, 111), false},
 		{"retracted", dark, Event{Type: "gap", Start: t0, Vessels: []uint32{111}, Retracted: true}, false},
-		{"no detector", spoof, ev("speed", t0, 777), false},
+		{"type not mapped to the incident", spoof, ev("speed", t0, 777), false},
 		{"second mapped type", ww, ev("tss", t0, 5), true},
 	}
 	for _, tc := range tests {
@@ -100,7 +100,7 @@ func TestBadInput(t *testing.T) {
 		{"truth unknown field", `{"id":1,"type":"dark","vessels":[1],"start":"2026-03-02T06:00:00Z","end":"2026-03-02T07:00:00Z","place":{},"colour":"red"}`, "", `truth line 1: json: unknown field "colour"`},
 		{"truth unknown type", `{"id":1,"type":"piracy","vessels":[1],"start":"2026-03-02T06:00:00Z","end":"2026-03-02T07:00:00Z","place":{}}`, "", `unknown incident type "piracy"`},
 		{"truth end before start", `{"id":1,"type":"dark","vessels":[1],"start":"2026-03-02T06:00:00Z","end":"2026-03-02T05:00:00Z","place":{}}`, "", "truth line 1: end"},
-		{"events unknown field", "", "\n{\"ID\":\"a\",\"Type\":\"gap\",\"State\":1,\"Start\":1,\"Vessels\":[1],\"Severity\":3}", `events line 2: json: unknown field "Severity"`},
+		{"events unknown field", "", "\n{\"ID\":\"a\",\"Type\":\"gap\",\"State\":1,\"Start\":1,\"Vessels\":[1],\"Priority\":3}", `events line 2: json: unknown field "Priority"`},
 		{"events bad state", "", `{"ID":"a","Type":"gap","State":9,"Start":1,"Vessels":[1]}`, "events line 1: invalid State 9"},
 		{"events trailing data", "", `{"ID":"a","Type":"gap","State":1,"Start":1,"Vessels":[1]} {}`, "events line 1: data after"},
 		{"events not JSON", "", `gap a 1`, "events line 1:"},

@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"straitwatch/internal/benchdata"
+	"straitwatch/internal/detect"
+	"straitwatch/internal/events"
 	"straitwatch/internal/ingest"
 	"straitwatch/internal/store"
 	"straitwatch/internal/track"
@@ -163,4 +167,110 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(messages)*float64(b.N)/b.Elapsed().Seconds(), "messages/s")
+}
+
+// BenchmarkEventLatency measures, under full ingest load, the time from
+// writing a message to a receiver's TCP socket to its event arriving on
+// the live event stream (/api/events/stream) over loopback HTTP. The load
+// is a file of position reports of 100k vessels replayed in a loop at
+// full speed (retimed, so event time advances as in live operation); each
+// probe is an AIS-SART of a new MMSI, 50 ms apart, and raises a distress
+// event. It reports p50 and p99 and the ingest rate during the run.
+//
+//	go test -run XXX -bench EventLatency -benchtime 400x ./internal/server/
+func BenchmarkEventLatency(b *testing.B) {
+	corpus := b.TempDir() + "/load.nmea"
+	if err := benchdata.WritePositions(corpus, 500_000, 100_000, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	s := newQuiet(b, b.TempDir(),
+		ingest.SourceConfig{ID: 1, Name: "load", Kind: ingest.KindFile, Path: corpus, Loop: true, Retime: true},
+		ingest.SourceConfig{ID: 2, Name: "probe", Kind: ingest.KindTCPServer, Address: "127.0.0.1:0"},
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	<-s.Ready()
+	load, probe := s.Pipeline().Sources()[0], s.Pipeline().Sources()[1]
+	<-probe.Ready()
+	stream, body := subscribeEvents(b, ctx, "http://"+s.Addr().String(), "type=distress")
+	defer body.Close()
+	conn, err := net.Dial("tcp", probe.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(2 * time.Second) // reach full load
+
+	type arrival struct {
+		mmsi uint32
+		at   time.Time
+	}
+	arrivals := make(chan arrival, 1024)
+	go func() {
+		for {
+			name, data, err := stream.next()
+			if err != nil {
+				close(arrivals)
+				return
+			}
+			var r events.Record
+			if name == "event" && json.Unmarshal([]byte(data), &r) == nil && r.State == detect.StateOpen {
+				arrivals <- arrival{r.Vessels[0], time.Now()}
+			}
+		}
+	}()
+	sent := map[uint32]time.Time{}
+	var lat []time.Duration
+	m0, t0 := load.Health().Messages, time.Now()
+	i := 0
+	for b.Loop() {
+		mmsi := uint32(970_100_000 + i)
+		i++
+		feed := sartFeed(b, mmsi, time.Now(), 26.0+float64(i%100)*0.01, 56.5)
+		sent[mmsi] = time.Now()
+		if _, err := conn.Write(feed); err != nil {
+			b.Fatal(err)
+		}
+		deadline := time.After(50 * time.Millisecond)
+	drain:
+		for {
+			select {
+			case a, ok := <-arrivals:
+				if !ok {
+					b.Fatal("event stream ended")
+				}
+				if t, ok := sent[a.mmsi]; ok {
+					lat = append(lat, a.at.Sub(t))
+					delete(sent, a.mmsi)
+				}
+			case <-deadline:
+				break drain
+			}
+		}
+	}
+	for wait := time.After(5 * time.Second); len(sent) > 0; {
+		select {
+		case a := <-arrivals:
+			if t, ok := sent[a.mmsi]; ok {
+				lat = append(lat, a.at.Sub(t))
+				delete(sent, a.mmsi)
+			}
+		case <-wait:
+			ph, lh := probe.Health(), load.Health()
+			b.Fatalf("%d probes raised no event within 5 s; probe %+v; load shed %d delivered %d; detect queue %d, events %d",
+				len(sent), ph, lh.Shed, lh.Delivered, s.detect.queued.Load(), s.detect.book.Len())
+		}
+	}
+	rate := float64(load.Health().Messages-m0) / time.Since(t0).Seconds()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(rate, "load-msg/s")
+	b.ReportMetric(float64(load.Health().Shed), "load-shed")
 }

@@ -21,10 +21,12 @@ import (
 	"straitwatch/internal/access"
 	"straitwatch/internal/api"
 	"straitwatch/internal/config"
+	"straitwatch/internal/events"
 	"straitwatch/internal/ingest"
 	"straitwatch/internal/sim"
 	"straitwatch/internal/store"
 	"straitwatch/internal/track"
+	"straitwatch/internal/zone"
 )
 
 // demoSourceID is the demo feed's source id, above the ids configured
@@ -44,6 +46,8 @@ type Server struct {
 	reg      *prometheus.Registry
 	ln       net.Listener
 	ready    chan struct{}
+	zones    *zone.Set
+	detect   *detection // nil when detection is off
 
 	// The store is written by its own goroutine, so that appending runs
 	// beside de-duplication instead of after it: batches arrive on toStore
@@ -84,6 +88,24 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	if s.hub, err = api.NewHub(api.HubConfig{Registerer: s.reg}); err != nil {
 		return fail(fmt.Errorf("hub: %w", err))
 	}
+	if s.zones, err = zonesOf(cfg.Detect); err != nil {
+		return fail(fmt.Errorf("zones: %w", err))
+	}
+	if *cfg.Demo {
+		// The demo is an exercise: its zones (the simulator's approximate
+		// lanes, labelled as such) join the region's, so that its
+		// wrong-way vessel is judged against the lanes it breaks.
+		if s.zones, err = withDemoZones(s.zones, now()); err != nil {
+			return fail(fmt.Errorf("demo zones: %w", err))
+		}
+	}
+	var book *events.Book
+	if *cfg.Detect.Enabled {
+		if s.detect, err = newDetection(context.Background(), cfg.Detect, s.zones, s.db, now, s.reg, log); err != nil {
+			return fail(fmt.Errorf("detect: %w", err))
+		}
+		book = s.detect.book
+	}
 	sources := append([]ingest.SourceConfig(nil), cfg.Sources...)
 	if *cfg.Demo {
 		sources = append(sources, ingest.SourceConfig{ID: demoSourceID, Name: "demo", Org: cfg.Org, Kind: ingest.KindGenerator, Generate: s.demo})
@@ -95,6 +117,7 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	}
 	q, err := access.NewQuery(access.AllowAll{}, access.Backends{
 		Vessels: s.table, History: s.db, Sources: sourcesOf{s.pipeline}, Feed: s.hub,
+		Events: book, Zones: s.zones,
 	})
 	if err != nil {
 		return fail(err)
@@ -141,6 +164,31 @@ func (s *Server) demo(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
+// Events returns the event book; nil when detection is off.
+func (s *Server) Events() *events.Book {
+	if s.detect == nil {
+		return nil
+	}
+	return s.detect.book
+}
+
+// withDemoZones adds the demo scenario's exercise zones to zs.
+func withDemoZones(zs *zone.Set, now time.Time) (*zone.Set, error) {
+	sc, err := sim.DemoScenario(now)
+	if err != nil {
+		return nil, err
+	}
+	b, err := sim.ExerciseZones(sc)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := zone.Parse(b)
+	if err != nil {
+		return nil, err
+	}
+	return zone.Union(zs, ex)
+}
+
 // Table returns the live vessel table.
 func (s *Server) Table() *track.Table { return s.table }
 
@@ -176,6 +224,9 @@ func (s *Server) write(ctx context.Context, b *ingest.Batch) error {
 		return ctx.Err()
 	}
 	s.hub.Publish(b.Fixes)
+	if s.detect != nil {
+		return s.detect.offer(ctx, b)
+	}
 	return nil
 }
 
@@ -231,6 +282,11 @@ func (s *Server) Run(ctx context.Context) error {
 	start(&coreWG, "hub", func() error { return s.hub.Run(core) })
 	var storeWG sync.WaitGroup
 	start(&storeWG, "store", s.writeStore)
+	var detectWG sync.WaitGroup
+	if s.detect != nil {
+		start(&coreWG, "detect engine", func() error { return s.detect.engine.Run(core) })
+		start(&detectWG, "detect", func() error { return s.detect.run(core) })
+	}
 	start(&ingestWG, "ingest", func() error { return s.pipeline.Run(ingestCtx) })
 	start(&coreWG, "expire", func() error { return s.expire(core) })
 
@@ -264,6 +320,10 @@ func (s *Server) Run(ctx context.Context) error {
 	stopIngest()
 	ingestWG.Wait()
 	close(s.toStore) // ingest has drained into it
+	if s.detect != nil {
+		close(s.detect.in)
+		detectWG.Wait() // its events are in the store before it closes
+	}
 	storeWG.Wait()
 	stopCore()
 	coreWG.Wait()
