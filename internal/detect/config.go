@@ -233,6 +233,11 @@ func Preset(name string) (Config, error) {
 		// stage: for bulk replay of archives, turn it off.
 		base.Collision = OpenCPNCollision()
 		base.Collision.MaxRange = 6
+		// A close-quarters situation in narrow, busy waters: CPA under
+		// 0.5 nm within 20 minutes (ours). OpenCPN's 2 nm flags every
+		// overtaking in a 2 nm lane; in the simulator's busy-day scenario
+		// it raised 1,587 risks with no collision course among them.
+		base.Collision.MaxCPA, base.Collision.MaxTCPA = 0.5, 20*time.Minute
 		// Ship-to-ship transfers in the strait are short and close.
 		base.Encounter = EncounterConfig{Enabled: true, MaxDistance: 500, MinDuration: (30 * time.Minute).Milliseconds(),
 			MaxMedianSOG: 3, MaxFixAge: (5 * time.Minute).Milliseconds(), PortRadius: 5_000}
