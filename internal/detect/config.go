@@ -240,7 +240,7 @@ func Preset(name string) (Config, error) {
 		base.Collision.MaxCPA, base.Collision.MaxTCPA = 0.5, 20*time.Minute
 		// Ship-to-ship transfers in the strait are short and close.
 		base.Encounter = EncounterConfig{Enabled: true, MaxDistance: 500, MinDuration: (30 * time.Minute).Milliseconds(),
-			MaxMedianSOG: 3, MaxFixAge: (5 * time.Minute).Milliseconds(), PortRadius: 5_000}
+			MaxMedianSOG: 3, MaxFixAge: (5 * time.Minute).Milliseconds(), PortRadius: 5_000, SkipBerthed: true}
 		base.PortVisit = StraitPortVisit()
 	default:
 		return Config{}, fmt.Errorf("detect preset %q: want gfw, skylight or strait", name)

@@ -421,6 +421,17 @@ func TestEncounter(t *testing.T) {
 		{"skylight 249 m 30 min", "skylight", pair(30*mn, 249, 10, 10), []State{StateOpen}},
 		{"skylight 251 m", "skylight", pair(30*mn, 251, 10, 10), nil},
 		{"skylight speeds differ by 2.1 kn", "skylight", pair(30*mn, 249, 10, 12.1), nil},
+		{"strait 499 m 30 min drifting", "strait", pair(30*mn, 499, 0.3, 0.3), []State{StateOpen}},
+		{"strait both lying still: berthed", "strait", pair(30*mn, 499, 0, 0), nil},
+		{"strait one lying still, one drifting", "strait", pair(30*mn, 499, 0, 0.3), []State{StateOpen}},
+		{"strait both at anchor", "strait", func() []track.Fix {
+			fs := pair(30*mn, 499, 0.3, 0.3)
+			for i := range fs {
+				fs[i].Status = 1
+			}
+			return fs
+		}(), nil},
+		{"gfw both lying still: still an encounter", "gfw", pair(2*hr, 499, 0, 0), []State{StateOpen}},
 		{"gfw encounter then apart", "gfw", append(pair(2*hr, 400, 1, 1), fix(a, 2*hr+10*mn, 24, 56, 1), fix(b, 2*hr+10*mn+sec, 24.1, 56, 1)),
 			[]State{StateOpen, StateClose}},
 	}

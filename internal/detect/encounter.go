@@ -33,6 +33,17 @@ type EncounterConfig struct {
 	// PortRadius excludes pairs within this many metres of a port point
 	// or inside a port or anchorage area (GFW: 10 km from an anchorage).
 	PortRadius float64
+	// SkipBerthed starts no pair whose vessels both report themselves at
+	// anchor or moored (status 1 or 5) or both lie still (0 kn): ships in
+	// an anchorage or craft at a berth that the zone set does not know
+	// (ours; a transfer alongside drifts).
+	SkipBerthed bool
+}
+
+// berthed reports whether f says its vessel is at anchor, moored or
+// lying still.
+func berthed(f *track.Fix) bool {
+	return f.Status == 1 || f.Status == 5 || f.SOG == 0
 }
 
 type pairKey uint64
@@ -138,7 +149,7 @@ func (g *Encounters) Fix(f *track.Fix) {
 			continue
 		}
 		if p == nil {
-			if g.nearPort(f.Lat, f.Lon) {
+			if g.nearPort(f.Lat, f.Lon) || g.cfg.SkipBerthed && berthed(f) && berthed(&o.fix) {
 				continue
 			}
 			p = &pairState{start: min(f.Time, o.fix.Time), minD: d, maxD: d, first: *f}
