@@ -240,7 +240,8 @@ func Preset(name string) (Config, error) {
 		base.Collision.MaxCPA, base.Collision.MaxTCPA = 0.5, 20*time.Minute
 		// Ship-to-ship transfers in the strait are short and close.
 		base.Encounter = EncounterConfig{Enabled: true, MaxDistance: 500, MinDuration: (30 * time.Minute).Milliseconds(),
-			MaxMedianSOG: 3, MaxFixAge: (5 * time.Minute).Milliseconds(), PortRadius: 5_000, SkipBerthed: true}
+			MaxMedianSOG: 3, MaxFixAge: (5 * time.Minute).Milliseconds(), PortRadius: 5_000, SkipBerthed: true, SkipSmallCraft: true,
+			DarkAfter: 10 * time.Minute, DarkRadius: 2 * 1852, DarkWindow: time.Hour}
 		base.PortVisit = StraitPortVisit()
 	default:
 		return Config{}, fmt.Errorf("detect preset %q: want gfw, skylight or strait", name)
@@ -274,6 +275,9 @@ func (c *Config) Validate() error {
 	}
 	if e := c.Encounter; e.Enabled && (e.MaxDistance <= 0 || e.MinDuration <= 0 || e.MaxFixAge <= 0 || e.MaxMedianSOG < 0 || e.PortRadius < 0) {
 		errs = append(errs, errors.New("encounter: MaxDistance, MinDuration and MaxFixAge must be positive"))
+	}
+	if e := c.Encounter; e.Enabled && e.DarkAfter > 0 && !(e.DarkRadius > 0 && e.DarkWindow >= e.DarkAfter && e.MaxMedianSOG > 0) {
+		errs = append(errs, errors.New("encounter: with DarkAfter, DarkRadius and MaxMedianSOG must be positive and DarkWindow at least DarkAfter"))
 	}
 	if k := c.Collision; k.Enabled && (k.MaxCPA <= 0 || k.MaxTCPA <= 0 || k.MaxRange <= 0 || k.MinSOG < 0 || k.MaxFixAge <= 0) {
 		errs = append(errs, errors.New("collision: MaxCPA, MaxTCPA, MaxRange and MaxFixAge must be positive"))

@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"slices"
+	"time"
 
 	"straitwatch/internal/geo"
 	"straitwatch/internal/track"
@@ -31,13 +32,43 @@ type EncounterConfig struct {
 	// Skylight: fixes at most 3 min apart).
 	MaxFixAge int64
 	// PortRadius excludes pairs within this many metres of a port point
-	// or inside a port or anchorage area (GFW: 10 km from an anchorage).
+	// or of an anchorage area's vertex, or inside a port or anchorage
+	// area (GFW: 10 km from an anchorage).
 	PortRadius float64
 	// SkipBerthed starts no pair whose vessels both report themselves at
 	// anchor or moored (status 1 or 5) or both lie still (0 kn): ships in
 	// an anchorage or craft at a berth that the zone set does not know
 	// (ours; a transfer alongside drifts).
 	SkipBerthed bool
+	// SkipSmallCraft starts no pair, and raises no dark rendezvous, of
+	// two class B stations: fishing dhows work in groups, and a transfer
+	// worth a watch officer's attention involves a ship (ours).
+	SkipSmallCraft bool
+	// DarkAfter, when positive, raises a dark-rendezvous candidate (an
+	// encounter event with rule DarkRendezvous): a vessel that has been
+	// silent for DarkAfter, having slowed or been heading (within 45
+	// degrees) for another vessel within DarkRadius metres of its last
+	// position, where that vessel is still heard and slower than
+	// MaxMedianSOG (which says the place is covered: the silence is the
+	// vessel's), or fell silent within DarkAfter of it while closing on
+	// it too, up to twice DarkRadius away. Judged once a minute of event time, up to DarkWindow into
+	// the silence (ours).
+	DarkAfter  time.Duration
+	DarkRadius float64
+	DarkWindow time.Duration
+}
+
+// DarkRendezvous is the Evidence.Rule of a dark-rendezvous candidate.
+const DarkRendezvous = "dark_rendezvous"
+
+// darkScanEvery is how often, in event time, silent vessels are judged.
+const darkScanEvery = time.Minute
+
+// skip reports whether the pair of a and b is left out by SkipBerthed
+// or SkipSmallCraft.
+func (g *Encounters) skip(a, b *track.Fix) bool {
+	return g.cfg.SkipBerthed && berthed(a) && berthed(b) ||
+		g.cfg.SkipSmallCraft && a.Class == track.ClassB && b.Class == track.ClassB
 }
 
 // berthed reports whether f says its vessel is at anchor, moored or
@@ -69,13 +100,14 @@ type pairState struct {
 // grid of the latest position of every vessel. It is the cross-vessel
 // stage: one goroutine owns it (the Engine runs it beside the shards).
 type Encounters struct {
-	cfg     EncounterConfig
-	zones   *zone.Set
-	grid    posGrid
-	vessels map[uint32]*gridVessel
-	pairs   map[pairKey]*pairState
-	out     Emitter
-	near    []*gridVessel
+	cfg      EncounterConfig
+	zones    *zone.Set
+	grid     posGrid
+	vessels  map[uint32]*gridVessel
+	pairs    map[pairKey]*pairState
+	out      Emitter
+	near     []*gridVessel
+	lastScan int64 // event time of the last dark-rendezvous scan
 }
 
 // NewEncounters returns an encounter stage. zones may be nil.
@@ -95,8 +127,10 @@ func (g *Encounters) nearPort(lat, lon float64) bool {
 		}
 	}
 	if g.cfg.PortRadius > 0 {
-		if i, d := g.zones.Nearest(lat, lon, zone.KindPort); i >= 0 && d <= g.cfg.PortRadius {
-			return true
+		for _, k := range []zone.Kind{zone.KindPort, zone.KindAnchorage} {
+			if i, d := g.zones.Nearest(lat, lon, k); i >= 0 && d <= g.cfg.PortRadius {
+				return true
+			}
 		}
 	}
 	return false
@@ -115,6 +149,9 @@ func (g *Encounters) Fix(f *track.Fix) {
 		g.vessels[f.MMSI] = v
 	} else if f.Time < v.fix.Time {
 		return
+	}
+	if v.darkID != "" {
+		g.endDark(v, f)
 	}
 	v.fix = *f
 	g.grid.place(v, isNew)
@@ -149,7 +186,7 @@ func (g *Encounters) Fix(f *track.Fix) {
 			continue
 		}
 		if p == nil {
-			if g.nearPort(f.Lat, f.Lon) || g.cfg.SkipBerthed && berthed(f) && berthed(&o.fix) {
+			if g.nearPort(f.Lat, f.Lon) || g.skip(f, &o.fix) {
 				continue
 			}
 			p = &pairState{start: min(f.Time, o.fix.Time), minD: d, maxD: d, first: *f}
@@ -164,7 +201,7 @@ func (g *Encounters) Fix(f *track.Fix) {
 			p.below++
 		}
 		p.lastA, p.lastB = *f, o.fix
-		if !p.open && p.last-p.start >= g.cfg.MinDuration && g.medianOK(p) {
+		if !p.open && p.last-p.start >= g.cfg.MinDuration && g.medianOK(p) && !g.skip(f, &o.fix) {
 			p.open = true
 			p.id = eventID(TypeEncounter, uint32(k>>32), p.start, "")
 			g.out.Emit(g.event(k, p, StateOpen))
@@ -227,8 +264,106 @@ func (g *Encounters) end(k pairKey, p *pairState) {
 	}
 }
 
-// Advance ends pairs not seen together for MaxFixAge of event time.
+// endDark closes v's dark-rendezvous event at its reappearance f, or
+// retracts it when f, arriving late, shows the silence was shorter than
+// DarkAfter.
+func (g *Encounters) endDark(v *gridVessel, f *track.Fix) {
+	st := StateClose
+	if f.Time-v.fix.Time < g.cfg.DarkAfter.Milliseconds() {
+		st = StateRetract
+	}
+	e := Event{ID: v.darkID, Type: TypeEncounter, State: st, Start: v.fix.Time, End: f.Time,
+		Vessels: []uint32{v.mmsi}, Lat: v.fix.Lat, Lon: v.fix.Lon, Confidence: 0.5, Alarm: true,
+		Evidence: Evidence{Rule: DarkRendezvous, Fixes: []track.Fix{v.fix, *f},
+			Figures: []Figure{{Name: "silence", Value: float64(f.Time-v.fix.Time) / 1000, Op: ">=", Threshold: g.cfg.DarkAfter.Seconds(), Unit: "s"}}}}
+	g.out.Emit(e)
+	v.darkID = ""
+}
+
+// scanDark judges every vessel silent for DarkAfter, up to DarkWindow.
+func (g *Encounters) scanDark(wm int64) {
+	after, window := g.cfg.DarkAfter.Milliseconds(), g.cfg.DarkWindow.Milliseconds()
+	var found []*gridVessel
+	for _, v := range g.vessels {
+		silent := wm - v.fix.Time
+		if silent < after || silent > window || v.darkDone == v.fix.Time || berthed(&v.fix) {
+			continue
+		}
+		switch track.KindOf(v.mmsi) {
+		case track.KindShip, track.KindAuxiliary:
+		default:
+			continue
+		}
+		found = append(found, v)
+	}
+	// Map order is random: judge in MMSI order so replays agree.
+	slices.SortFunc(found, func(a, b *gridVessel) int { return int(a.mmsi) - int(b.mmsi) })
+	for _, v := range found {
+		var best *gridVessel
+		bestD := math.Inf(1)
+		g.near = g.grid.within(g.near[:0], v, 2*g.cfg.DarkRadius)
+		for _, o := range g.near {
+			if g.cfg.SkipSmallCraft && v.fix.Class == track.ClassB && o.fix.Class == track.ClassB {
+				continue
+			}
+			d := geo.Distance(v.fix.Lat, v.fix.Lon, o.fix.Lat, o.fix.Lon)
+			if d >= bestD || !converging(&v.fix, &o.fix, g.cfg.MaxMedianSOG) {
+				continue
+			}
+			heard := wm-o.fix.Time <= g.cfg.MaxFixAge
+			switch {
+			case heard && d <= g.cfg.DarkRadius && float64(o.fix.SOG) < g.cfg.MaxMedianSOG:
+				// The partner waits, heard: the place is covered.
+			case !heard && d <= 2*g.cfg.DarkRadius && !berthed(&o.fix) && abs64(o.fix.Time-v.fix.Time) <= after &&
+				converging(&o.fix, &v.fix, g.cfg.MaxMedianSOG):
+				// Both fell silent together, closing on each other, each
+				// up to DarkRadius from where they meet.
+			default:
+				continue
+			}
+			best, bestD = o, d
+		}
+		if best == nil {
+			continue
+		}
+		v.darkDone = v.fix.Time
+		if wm-best.fix.Time > g.cfg.MaxFixAge {
+			best.darkDone = best.fix.Time // one event for a pair silent together
+		}
+		v.darkID = eventID(TypeEncounter, v.mmsi, v.fix.Time, DarkRendezvous)
+		g.out.Emit(Event{ID: v.darkID, Type: TypeEncounter, State: StateOpen, Start: v.fix.Time,
+			Vessels: []uint32{v.mmsi, best.mmsi}, Lat: v.fix.Lat, Lon: v.fix.Lon, Confidence: 0.5, Alarm: true,
+			Evidence: Evidence{Rule: DarkRendezvous, Fixes: []track.Fix{v.fix, best.fix}, Figures: []Figure{
+				{Name: "silence", Value: float64(wm-v.fix.Time) / 1000, Op: ">=", Threshold: g.cfg.DarkAfter.Seconds(), Unit: "s"},
+				{Name: "distance_to_partner", Value: bestD, Op: "<=", Threshold: g.cfg.DarkRadius, Unit: "m"},
+				{Name: "partner_silent", Value: float64(wm-best.fix.Time) / 1000, Unit: "s"},
+				{Name: "partner_sog", Value: float64(best.fix.SOG), Op: "<", Threshold: g.cfg.MaxMedianSOG, Unit: "kn"},
+			}}})
+	}
+}
+
+// converging reports whether a, at its last fix, was slow or heading
+// for b's last position (within 45 degrees).
+func converging(a, b *track.Fix, slow float64) bool {
+	return float64(a.SOG) < slow || !math.IsNaN(float64(a.COG)) &&
+		courseDiff(float64(a.COG), geo.Bearing(a.Lat, a.Lon, b.Lat, b.Lon)) <= 45
+}
+
+func abs64(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Advance ends pairs not seen together for MaxFixAge of event time and,
+// once a minute of event time, judges silent vessels for dark
+// rendezvous.
 func (g *Encounters) Advance(wm int64) {
+	if g.cfg.DarkAfter > 0 && wm-g.lastScan >= darkScanEvery.Milliseconds() {
+		g.lastScan = wm
+		g.scanDark(wm)
+	}
 	var stale []pairKey
 	for k, p := range g.pairs {
 		if wm-p.last > g.cfg.MaxFixAge {

@@ -16,6 +16,8 @@ type gridVessel struct {
 	lastScan int64        // event time it was last judged against its neighbours (collision risk)
 	risks    []*riskState // open collision risks it is in
 	vx, vy   float64      // velocity east and north in knots at fix (collision risk); NaN if unknown
+	darkDone int64        // fix time of the silence last judged a dark rendezvous (encounters)
+	darkID   string       // the open dark-rendezvous event of this silence; "" when none
 }
 
 // gridEntry is what a cell holds of a vessel: the figures a neighbour
@@ -109,6 +111,24 @@ func (g *posGrid) near(dst []*gridVessel, v *gridVessel) []*gridVessel {
 	r, c := v.cell>>32, v.cell&0xffffffff
 	for dr := int64(-1); dr <= 1; dr++ {
 		for dc := int64(-1); dc <= 1; dc++ {
+			for _, e := range g.cells[(r+dr)<<32|(c+dc)] {
+				if e.v != v {
+					dst = append(dst, e.v)
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// within appends to dst the vessels other than v whose latest position
+// lies in the cells within metres of v's cell: a wider search than near,
+// for rare questions.
+func (g *posGrid) within(dst []*gridVessel, v *gridVessel, metres float64) []*gridVessel {
+	k := int64(math.Ceil(metres / (g.cellLat * 111_195)))
+	r, c := v.cell>>32, v.cell&0xffffffff
+	for dr := -k; dr <= k; dr++ {
+		for dc := -k; dc <= k; dc++ {
 			for _, e := range g.cells[(r+dr)<<32|(c+dc)] {
 				if e.v != v {
 					dst = append(dst, e.v)
