@@ -9,8 +9,11 @@ import (
 // restrictedRadiusNM is the radius of a restricted_area incident's area.
 const restrictedRadiusNM = 0.8
 
-// laneHalfWidthNM is half the width of a traffic lane of the scheme.
-const laneHalfWidthNM = 1.0
+// laneHalfWidthNM is half the width of an exercise lane: narrower than
+// the scheme's 2 nm, because the simulator's approximate centre lines
+// run closer than 4 nm apart in places and wider lanes would overlap
+// the other lane's traffic.
+const laneHalfWidthNM = 0.5
 
 // ExerciseZones returns the zones of the scenario's exercise world as a
 // GeoJSON FeatureCollection that a server loads beside its default region
@@ -61,7 +64,7 @@ func ExerciseZones(sc *Scenario) ([]byte, error) {
 			fs = append(fs, feature{Type: "Feature", ID: fmt.Sprintf("exercise-tss-%s-%d", l.name, k+1),
 				Properties: map[string]any{"kind": "tss_lane", "name": fmt.Sprintf("Exercise TSS %s lane, part %d", l.name, k+1),
 					"direction": math.Mod(math.Round(c*10)/10, 360),
-					"source":    "straitwatch simulator (internal/sim/region.go): approximate lane centre line from the scheme's public description, 2 nm wide",
+					"source":    "straitwatch simulator (internal/sim/region.go): approximate lane centre line from the scheme's public description, drawn 1 nm wide about it",
 					"accuracy":  "approximate, for exercises only; not the IMO traffic separation scheme and not for navigation"},
 				Geometry: map[string]any{"type": "Polygon", "coordinates": [][][2]float64{ring}}})
 		}
