@@ -153,10 +153,15 @@ func Preset(name string) (Config, error) {
 		Name:       name,
 		SweepEvery: time.Minute,
 		Distress:   DistressConfig{Enabled: true, CloseAfter: 30 * time.Minute, UpdateEvery: time.Minute},
-		Zones:      ZoneConfig{Enabled: true, ExitFixes: 2},
-		Gap:        GapConfig{Enabled: true, History: 4},
-		Speed:      SpeedConfig{Enabled: true, MinFixes: 2},
-		Loiter:     LoiterConfig{Enabled: true, MaxGap: time.Hour},
+		// Zone stays worth an event, in every preset (neither GFW nor
+		// Skylight publishes zone rules): restricted areas. In the strait
+		// every vessel is always inside someone's territorial sea and the
+		// flag-state advisory box, and port and anchorage stays are port
+		// visits; entries of those would bury the watch in events.
+		Zones:  ZoneConfig{Enabled: true, ExitFixes: 2, Kinds: []zone.Kind{zone.KindRestricted}},
+		Gap:    GapConfig{Enabled: true, History: 4},
+		Speed:  SpeedConfig{Enabled: true, MinFixes: 2},
+		Loiter: LoiterConfig{Enabled: true, MaxGap: time.Hour},
 		// GFW's published port-visit thresholds (see GFWPortVisit).
 		PortVisit: GFWPortVisit(),
 		// TSS rules are ours in every preset: neither GFW nor Skylight
@@ -197,11 +202,6 @@ func Preset(name string) (Config, error) {
 		base.Identity = GFWIdentity()
 	case "strait", "":
 		base.Name = "strait"
-		// Zone stays worth an event: restricted areas. In the strait every
-		// vessel is always inside someone's territorial sea and the
-		// flag-state advisory box, and port and anchorage stays are port
-		// visits; entries of those would bury the watch in events.
-		base.Zones.Kinds = []zone.Kind{zone.KindRestricted}
 		// In a 21 nm strait a vessel crosses the whole width in about 2 h
 		// at 10 kn: silences worth a look are far shorter than 6 h.
 		base.Gap.MinGap, base.Gap.Factor, base.Gap.LikelyDisabling = 30*time.Minute, 30, 6*time.Hour
