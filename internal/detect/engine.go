@@ -32,7 +32,8 @@ type Engine struct {
 	in     []chan *Input
 	pairs  *Encounters   // nil when encounters are off
 	risks  *Collisions   // nil when collision risk is off
-	pin    chan *Input   // to the pairs goroutine
+	pin    chan *Input   // to the encounters goroutine
+	rin    chan *Input   // to the collision-risk goroutine
 	done   chan struct{} // one token per shard per batch
 	parts  []Input       // per-shard part of the current batch, reused
 	ready  chan struct{} // closed when Run has started the shards
@@ -46,7 +47,7 @@ type Engine struct {
 // the pairwise stages, which sees every fix.
 func NewEngine(cfg Config, zones *zone.Set, n int) (*Engine, error) {
 	n = max(n, 1)
-	e := &Engine{done: make(chan struct{}, n+1), parts: make([]Input, n), pin: make(chan *Input, 1),
+	e := &Engine{done: make(chan struct{}, n+2), parts: make([]Input, n), pin: make(chan *Input, 1), rin: make(chan *Input, 1),
 		ready: make(chan struct{}), ended: make(chan struct{})}
 	for range n {
 		s, err := NewShard(cfg, zones)
@@ -74,9 +75,11 @@ func NewEngine(cfg Config, zones *zone.Set, n int) (*Engine, error) {
 // Run starts the shard goroutines and waits until ctx is done; it then
 // stops them and returns ctx's error. Call it once.
 func (e *Engine) Run(ctx context.Context) error {
-	stopped := make(chan struct{}, len(e.shards)+1)
+	stopped := make(chan struct{}, len(e.shards)+2)
 	workers := len(e.shards)
-	if e.pairs != nil || e.risks != nil {
+	// The two pairwise stages each own their grid and run on their own
+	// goroutine, beside each other and the shards.
+	pairwise := func(in chan *Input, fix func(*track.Fix), advance func(int64)) {
 		workers++
 		go func() {
 			defer func() { stopped <- struct{}{} }()
@@ -84,25 +87,23 @@ func (e *Engine) Run(ctx context.Context) error {
 				select {
 				case <-ctx.Done():
 					return
-				case in := <-e.pin:
-					for i := range in.Fixes {
-						if e.pairs != nil {
-							e.pairs.Fix(&in.Fixes[i])
-						}
-						if e.risks != nil {
-							e.risks.Fix(&in.Fixes[i])
-						}
+				case b := <-in:
+					for i := range b.Fixes {
+						fix(&b.Fixes[i])
 					}
-					if in.Watermark > 0 && e.pairs != nil {
-						e.pairs.Advance(in.Watermark)
-					}
-					if in.Watermark > 0 && e.risks != nil {
-						e.risks.Advance(in.Watermark)
+					if b.Watermark > 0 {
+						advance(b.Watermark)
 					}
 					e.done <- struct{}{}
 				}
 			}
 		}()
+	}
+	if e.pairs != nil {
+		pairwise(e.pin, e.pairs.Fix, e.pairs.Advance)
+	}
+	if e.risks != nil {
+		pairwise(e.rin, e.risks.Fix, e.risks.Advance)
 	}
 	for i, s := range e.shards {
 		go func() {
@@ -182,13 +183,17 @@ func (e *Engine) Process(ctx context.Context, in *Input) ([]Event, error) {
 		p.Safety = append(p.Safety, t)
 	}
 	sent := 0
-	if e.pairs != nil || e.risks != nil {
-		// The pairs stage reads in.Fixes, which stay the caller's and
-		// unchanged until Process returns.
+	// The pairwise stages read in.Fixes, which stay the caller's and
+	// unchanged until Process returns.
+	for _, c := range []chan *Input{e.pin, e.rin} {
+		if c == e.pin && e.pairs == nil || c == e.rin && e.risks == nil {
+			continue
+		}
 		select {
-		case e.pin <- in:
+		case c <- in:
 			sent++
 		case <-ctx.Done():
+			e.wait(sent)
 			return nil, fmt.Errorf("detect: %w", ctx.Err())
 		case <-e.ended:
 			return nil, ErrNotRunning
