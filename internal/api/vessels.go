@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -182,27 +183,9 @@ func (a *API) getTrack(w http.ResponseWriter, r *http.Request, v access.View) {
 		writeError(w, e)
 		return
 	}
-	to := a.cfg.Now().UnixMilli()
-	if s := q.Get("to"); s != "" {
-		if to, e = parseTime("to", s); e != nil {
-			writeError(w, e)
-			return
-		}
-	}
-	from := max(0, to-a.cfg.DefaultTrackRange.Milliseconds())
-	if s := q.Get("from"); s != "" {
-		if from, e = parseTime("from", s); e != nil {
-			writeError(w, e)
-			return
-		}
-	}
-	if from >= to {
-		writeError(w, errorf(CodeBadTimeRange, "from ("+formatMillis(from)+") is not before to ("+formatMillis(to)+")"))
-		return
-	}
-	if to-from > a.cfg.MaxTrackRange.Milliseconds() {
-		writeError(w, errorf(CodeBadTimeRange, "from "+formatMillis(from)+" to "+formatMillis(to)+
-			" is longer than the "+a.cfg.MaxTrackRange.String()+" a track may span"))
+	from, to, e := a.timeRange(q, a.cfg.DefaultTrackRange, a.cfg.MaxTrackRange, "a track")
+	if e != nil {
+		writeError(w, e)
 		return
 	}
 	limit, e := parseLimit(q.Get("limit"), a.cfg.DefaultTrackLimit, a.cfg.MaxTrackLimit)
@@ -395,27 +378,9 @@ func (a *API) getHistory(w http.ResponseWriter, r *http.Request, v access.View) 
 		writeError(w, e)
 		return
 	}
-	to := a.cfg.Now().UnixMilli()
-	if s := q.Get("to"); s != "" {
-		if to, e = parseTime("to", s); e != nil {
-			writeError(w, e)
-			return
-		}
-	}
-	from := max(0, to-time.Hour.Milliseconds())
-	if s := q.Get("from"); s != "" {
-		if from, e = parseTime("from", s); e != nil {
-			writeError(w, e)
-			return
-		}
-	}
-	if from >= to {
-		writeError(w, errorf(CodeBadTimeRange, "from ("+formatMillis(from)+") is not before to ("+formatMillis(to)+")"))
-		return
-	}
-	if to-from > a.cfg.DefaultTrackRange.Milliseconds() {
-		writeError(w, errorf(CodeBadTimeRange, "from "+formatMillis(from)+" to "+formatMillis(to)+
-			" is longer than the "+a.cfg.DefaultTrackRange.String()+" a history query may span"))
+	from, to, e := a.timeRange(q, time.Hour, a.cfg.DefaultTrackRange, "a history query")
+	if e != nil {
+		writeError(w, e)
 		return
 	}
 	limit, e := parseLimit(q.Get("limit"), a.cfg.DefaultTrackLimit, a.cfg.MaxTrackLimit)
@@ -449,4 +414,30 @@ func (a *API) getHistory(w http.ResponseWriter, r *http.Request, v access.View) 
 	b = append(b, "]}\n"...)
 	*p = b
 	writeJSON(w, "application/json", b)
+}
+
+// timeRange parses the from and to parameters: to defaults to now and
+// from to span before to; from must be before to and the range at most
+// longest (what names the query in the error).
+func (a *API) timeRange(q url.Values, span, longest time.Duration, what string) (from, to int64, e *Error) {
+	to = a.cfg.Now().UnixMilli()
+	if s := q.Get("to"); s != "" {
+		if to, e = parseTime("to", s); e != nil {
+			return 0, 0, e
+		}
+	}
+	from = max(0, to-span.Milliseconds())
+	if s := q.Get("from"); s != "" {
+		if from, e = parseTime("from", s); e != nil {
+			return 0, 0, e
+		}
+	}
+	if from >= to {
+		return 0, 0, errorf(CodeBadTimeRange, "from ("+formatMillis(from)+") is not before to ("+formatMillis(to)+")")
+	}
+	if to-from > longest.Milliseconds() {
+		return 0, 0, errorf(CodeBadTimeRange, "from "+formatMillis(from)+" to "+formatMillis(to)+
+			" is longer than the "+longest.String()+" "+what+" may span")
+	}
+	return from, to, nil
 }
