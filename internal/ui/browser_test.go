@@ -492,7 +492,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("Persian and Arabic are right to left", func(t *testing.T) {
 		for _, tc := range []struct{ lang, filters string }{
-			{"fa", "پالایه‌ها"},
+			{"fa", "پالایه\u200cها"},
 			{"ar", "عوامل التصفية"},
 			{"en", "Filters"},
 		} {

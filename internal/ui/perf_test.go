@@ -152,8 +152,7 @@ func (f *fleet) appendFix(b []byte, i int, now int64, withMMSI bool) []byte {
 // list serves /api/vessels as the API does, 10000 at most, truncated
 // when there are more in the box.
 func (f *fleet) list(w http.ResponseWriter, r *http.Request) {
-	var box [4]float64
-	box = [4]float64{-180, -90, 180, 90}
+	box := [4]float64{-180, -90, 180, 90}
 	if s := r.URL.Query().Get("bbox"); s != "" {
 		for i, p := range strings.Split(s, ",") {
 			box[i], _ = strconv.ParseFloat(p, 64)
