@@ -208,9 +208,12 @@ async function fetchRegion() {
 }
 
 // firstLoad is the first fetch of the picture, started before the map is
-// ready so that both load at once.
+// ready so that both load at once; firstReady puts it in the vessel layer
+// as soon as it arrives (the layer's arrays need no GL context), so that
+// this main-thread work overlaps the map's worker tiling the land.
 const firstLoad = fetchRegion();
 firstLoad.then(() => { app.stats.fetched = performance.now(); }, () => {});
+const firstReady = firstLoad.then((list) => loadVessels(Promise.resolve(list)));
 
 // loadVessels fetches the live picture of the region.
 async function loadVessels(pending) {
@@ -358,7 +361,7 @@ map.on("load", async () => {
 
   loadZones();
   try {
-    await loadVessels(firstLoad);
+    await firstReady;
   } catch (err) {
     console.error("vessels", err);
   }
