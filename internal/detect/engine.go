@@ -39,6 +39,7 @@ type Engine struct {
 	ready  chan struct{} // closed when Run has started the shards
 	ended  chan struct{} // closed when Run returns
 	cov    *Coverage     // nil when gaps ignore coverage; written by Process only
+	flags  *flags        // nil when identity rules are off; Process only
 }
 
 // NewEngine returns an engine of n shards (n < 1 means 1), each running
@@ -68,6 +69,9 @@ func NewEngine(cfg Config, zones *zone.Set, n int) (*Engine, error) {
 		for _, s := range e.shards {
 			s.setCoverage(e.cov)
 		}
+	}
+	if cfg.Identity.Enabled {
+		e.flags = &flags{}
 	}
 	return e, nil
 }
@@ -173,8 +177,14 @@ func (e *Engine) Process(ctx context.Context, in *Input) ([]Event, error) {
 			// Before the shards run: they read the grid (see Coverage).
 			e.cov.Heard(&f)
 		}
+		if e.flags != nil {
+			e.flags.fix(&f)
+		}
 	}
 	for _, s := range in.Statics {
+		if e.flags != nil {
+			e.flags.static(&s)
+		}
 		p := &e.parts[shardOf(s.MMSI, n)]
 		p.Statics = append(p.Statics, s)
 	}
@@ -222,6 +232,10 @@ func (e *Engine) Process(ctx context.Context, in *Input) ([]Event, error) {
 	}
 	if e.risks != nil {
 		out = append(out, e.risks.Drain()...)
+	}
+	if e.flags != nil {
+		out = append(out, e.flags.out.events...)
+		e.flags.out.events = nil
 	}
 	// Shards sweep their vessels in map order: sort by subject so that
 	// replays give the same output.
