@@ -76,11 +76,12 @@ type Collisions struct {
 	vessels map[uint32]*gridVessel
 	// open lists the open risks; each vessel also lists its own, so
 	// judging a fix needs no lookup by pair.
-	open      []*riskState
-	out       Emitter
-	block     [][]gridEntry
-	risky     []*riskState
-	lastSweep int64
+	open       []*riskState
+	out        Emitter
+	block      [][]gridEntry
+	risky      []*riskState
+	lastSweep  int64
+	lastForget int64 // event time vessels long silent were last forgotten
 	// closed holds, per pair whose risk closed within MaxFixAge, the
 	// newest fix time of the judgement that closed it.
 	closed map[pairKey]int64
@@ -319,6 +320,10 @@ func (c *Collisions) Advance(wm int64) {
 		return
 	}
 	c.lastSweep = wm
+	if wm-c.lastForget >= forgetEvery.Milliseconds() {
+		c.lastForget = wm
+		forget(c.vessels, &c.grid, wm-2*age)
+	}
 	for k, t := range c.closed {
 		if wm-t > age {
 			delete(c.closed, k) // fixes that old are stale anyway

@@ -100,14 +100,15 @@ type pairState struct {
 // grid of the latest position of every vessel. It is the cross-vessel
 // stage: one goroutine owns it (the Engine runs it beside the shards).
 type Encounters struct {
-	cfg      EncounterConfig
-	zones    *zone.Set
-	grid     posGrid
-	vessels  map[uint32]*gridVessel
-	pairs    map[pairKey]*pairState
-	out      Emitter
-	near     []*gridVessel
-	lastScan int64 // event time of the last dark-rendezvous scan
+	cfg        EncounterConfig
+	zones      *zone.Set
+	grid       posGrid
+	vessels    map[uint32]*gridVessel
+	pairs      map[pairKey]*pairState
+	out        Emitter
+	near       []*gridVessel
+	lastScan   int64 // event time of the last dark-rendezvous scan
+	lastForget int64
 }
 
 // NewEncounters returns an encounter stage. zones may be nil.
@@ -363,6 +364,10 @@ func (g *Encounters) Advance(wm int64) {
 	if g.cfg.DarkAfter > 0 && wm-g.lastScan >= darkScanEvery.Milliseconds() {
 		g.lastScan = wm
 		g.scanDark(wm)
+	}
+	if wm-g.lastForget >= forgetEvery.Milliseconds() {
+		g.lastForget = wm
+		forget(g.vessels, &g.grid, wm-max(g.cfg.MaxFixAge, g.cfg.DarkWindow.Milliseconds())-forgetEvery.Milliseconds())
 	}
 	var stale []pairKey
 	for k, p := range g.pairs {

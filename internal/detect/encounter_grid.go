@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"time"
 
 	"straitwatch/internal/track"
 )
@@ -137,4 +138,21 @@ func (g *posGrid) within(dst []*gridVessel, v *gridVessel, metres float64) []*gr
 		}
 	}
 	return dst
+}
+
+// forgetEvery is how often, in event time, the pairwise stages forget
+// vessels long silent, so that a server running for months keeps only
+// the vessels of the recent past.
+const forgetEvery = 10 * time.Minute
+
+// forget removes from vessels and the grid every vessel last heard
+// before cut that is in no pair, risk or open dark rendezvous; a vessel
+// heard again later starts afresh.
+func forget(vessels map[uint32]*gridVessel, g *posGrid, cut int64) {
+	for m, v := range vessels {
+		if v.fix.Time < cut && len(v.partners) == 0 && len(v.risks) == 0 && v.darkID == "" {
+			g.remove(v)
+			delete(vessels, m)
+		}
+	}
 }
