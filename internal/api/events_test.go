@@ -153,3 +153,48 @@ func TestHistory(t *testing.T) {
 		checkError(t, e.serve("GET", "/api/history?"+q, nil), CodeBadTimeRange)
 	}
 }
+
+func TestVesselsCompact(t *testing.T) {
+	e := newEnv(t, nil)
+	full := e.serve("GET", "/api/vessels?bbox=40,0,70,40&limit=100", nil)
+	compact := e.serve("GET", "/api/vessels?bbox=40,0,70,40&limit=100&format=compact", nil)
+	if full.Code != 200 || compact.Code != 200 {
+		t.Fatalf("%d %s / %d %s", full.Code, full.Body, compact.Code, compact.Body)
+	}
+	var f struct {
+		Count   int
+		Vessels []map[string]any
+	}
+	var c struct {
+		Count   int
+		Fields  []string
+		Vessels [][]any
+	}
+	if err := json.Unmarshal(full.Body.Bytes(), &f); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(compact.Body.Bytes(), &c); err != nil {
+		t.Fatalf("%s: %v", compact.Body, err)
+	}
+	if c.Count != f.Count || len(c.Vessels) != len(f.Vessels) || len(c.Fields) != 12 {
+		t.Fatalf("compact %d vessels, %d fields; full %d", len(c.Vessels), len(c.Fields), len(f.Vessels))
+	}
+	// Each compact row carries the full form's values.
+	for i, row := range c.Vessels {
+		v := f.Vessels[i]
+		last, _ := v["last"].(map[string]any)
+		static, _ := v["static"].(map[string]any)
+		want := map[string]any{"mmsi": v["mmsi"], "kind": v["kind"], "flag": v["flag"], "name": static["name"], "ship_type": static["ship_type"],
+			"time": last["time"], "lat": last["lat"], "lon": last["lon"], "sog": last["sog"], "cog": last["cog"], "heading": last["heading"], "status": last["status"]}
+		for k, name := range c.Fields {
+			w := want[name]
+			if w == nil && (name == "name" || name == "flag") {
+				w = ""
+			}
+			if !cmp.Equal(row[k], w) {
+				t.Errorf("vessel %v field %s = %v, want %v", v["mmsi"], name, row[k], w)
+			}
+		}
+	}
+	checkError(t, e.serve("GET", "/api/vessels?format=csv", nil), CodeBadParameter)
+}

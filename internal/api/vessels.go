@@ -23,7 +23,7 @@ const minMaxSpeed = 0.1
 // match the filters.
 func (a *API) listVessels(w http.ResponseWriter, r *http.Request, v access.View) {
 	q, e := queryParams(r.URL.RawQuery, a.cfg.MaxQueryBytes,
-		"bbox", "type", "flag", "min_speed", "max_speed", "q", "limit")
+		"bbox", "type", "flag", "min_speed", "max_speed", "q", "limit", "format")
 	if e != nil {
 		writeError(w, e)
 		return
@@ -71,6 +71,15 @@ func (a *API) listVessels(w http.ResponseWriter, r *http.Request, v access.View)
 		writeError(w, e)
 		return
 	}
+	compact := false
+	switch q.Get("format") {
+	case "", "full":
+	case "compact":
+		compact = true
+	default:
+		writeError(w, errorf(CodeBadParameter, "format "+quote(q.Get("format"))+" is neither full nor compact"))
+		return
+	}
 
 	ctx, cancel := a.requestContext(r)
 	defer cancel()
@@ -88,12 +97,20 @@ func (a *API) listVessels(w http.ResponseWriter, r *http.Request, v access.View)
 	b = strconv.AppendInt(b, int64(len(vessels)), 10)
 	b = append(b, `,"truncated":`...)
 	b = strconv.AppendBool(b, truncated)
+	if compact {
+		b = append(b, `,"fields":`...)
+		b = append(b, compactFields...)
+	}
 	b = append(b, `,"vessels":[`...)
 	for i := range vessels {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendVessel(b, &vessels[i])
+		if compact {
+			b = appendVesselCompact(b, &vessels[i])
+		} else {
+			b = appendVessel(b, &vessels[i])
+		}
 	}
 	b = append(b, "]}\n"...)
 	*p = b

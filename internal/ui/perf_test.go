@@ -159,6 +159,7 @@ func (f *fleet) list(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	now := time.Now().UnixMilli()
+	compact := r.URL.Query().Get("format") == "compact"
 	var b []byte
 	count, truncated := 0, false
 	b = append(b, `{"vessels":[`...)
@@ -174,11 +175,20 @@ func (f *fleet) list(w http.ResponseWriter, r *http.Request) {
 			b = append(b, ',')
 		}
 		count++
+		if compact {
+			b = fmt.Appendf(b, `[%d,"ship","SYNTH %d",%d,"",%d,%.6f,%.6f,%.1f,%.1f,null,0]`,
+				f.mmsi[i], i, f.typ[i], now, f.lat[i], f.lon[i], f.sog[i], f.c[i])
+			continue
+		}
 		b = fmt.Appendf(b, `{"mmsi":%d,"kind":"class_a","last":`, f.mmsi[i])
 		b = f.appendFix(b, i, now, false)
 		b = fmt.Appendf(b, `,"static":{"time":%d,"name":"SYNTH %d","ship_type":%d,"source":1},"sources":[1],"count":1}`, now, i, f.typ[i])
 	}
-	b = fmt.Appendf(b, `],"count":%d,"truncated":%t}`, count, truncated)
+	b = fmt.Appendf(b, `],"count":%d,"truncated":%t`, count, truncated)
+	if compact {
+		b = append(b, `,"fields":["mmsi","kind","name","ship_type","flag","time","lat","lon","sog","cog","heading","status"]`...)
+	}
+	b = append(b, '}')
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(b)
 }

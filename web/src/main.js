@@ -94,6 +94,19 @@ function rotation(v) {
   return null;
 }
 
+// vesselOfRow turns a vessel of /api/vessels?format=compact, an array
+// whose members at names (a member's index by its name, from the
+// response's fields), into the page's form.
+export function vesselOfRow(at, row) {
+  const get = (name) => (at[name] === undefined ? undefined : row[at[name]] ?? undefined);
+  const type = get("ship_type"), kind = get("kind");
+  return {
+    mmsi: get("mmsi"), kind, name: get("name") || "", type, cat: category(type, kind),
+    flag: get("flag") || "", lat: get("lat"), lon: get("lon"), sog: get("sog"), cog: get("cog"),
+    heading: get("heading"), status: get("status"), time: get("time") || 0,
+  };
+}
+
 // vesselOf turns a vessel from /api/vessels into the page's form.
 export function vesselOf(j) {
   const s = j.static || {};
@@ -183,13 +196,16 @@ let pageLimit = 10000; // lowered if the server allows fewer
 async function fetchBox(box, depth = 0) {
   let r;
   try {
-    r = await fetchJSON(`/api/vessels?bbox=${box.join(",")}&limit=${pageLimit}`);
+    r = await fetchJSON(`/api/vessels?bbox=${box.join(",")}&limit=${pageLimit}&format=compact`);
   } catch (err) {
     if (err.status !== 400 || pageLimit <= 1000) throw err;
     pageLimit = 1000; // a server configured with a lower max_limit
     return fetchBox(box, depth);
   }
-  if (!r.truncated || depth >= 4) return r.vessels || [];
+  // A server that does not know format=compact answers in full.
+  const at = r.fields && Object.fromEntries(r.fields.map((name, i) => [name, i]));
+  const list = (r.vessels || []).map((x) => (at ? vesselOfRow(at, x) : vesselOf(x)));
+  if (!r.truncated || depth >= 4) return list;
   const [x0, y0, x1, y1] = box, xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
   const parts = await Promise.all([[x0, y0, xm, ym], [xm, y0, x1, ym], [x0, ym, xm, y1], [xm, ym, x1, y1]].map((b) => fetchBox(b, depth + 1)));
   return parts.flat();
@@ -219,8 +235,7 @@ const firstReady = firstLoad.then((list) => loadVessels(Promise.resolve(list)));
 async function loadVessels(pending) {
   const list = await (pending ?? fetchRegion());
   app.vessels.clear();
-  for (const j of list) {
-    const v = vesselOf(j);
+  for (const v of list) {
     app.vessels.set(v.mmsi, v);
     if (v.time > app.dataTime) app.dataTime = v.time;
   }
