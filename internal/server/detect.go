@@ -85,8 +85,11 @@ func newDetection(ctx context.Context, c config.Detect, zones *zone.Set, db *sto
 }
 
 // offer copies b for the detectors, waiting while they are Queue batches
-// behind.
-func (d *detection) offer(ctx context.Context, b *ingest.Batch) error {
+// behind. It does not give up when ingest's context ends: the pipeline
+// would then hand the batch again to the whole sink (table and store
+// included), and the detection stage consumes until ingest has drained,
+// so the wait is bounded.
+func (d *detection) offer(b *ingest.Batch) {
 	var in *detectBatch
 	select {
 	case in = <-d.free:
@@ -99,13 +102,7 @@ func (d *detection) offer(ctx context.Context, b *ingest.Batch) error {
 	in.Watermark = b.Watermark
 	in.left = time.Now()
 	d.queued.Add(1)
-	select {
-	case d.in <- in:
-		return nil
-	case <-ctx.Done():
-		d.queued.Add(-1)
-		return ctx.Err()
-	}
+	d.in <- in
 }
 
 // run detects on the offered batches until in is closed, then returns.

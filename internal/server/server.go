@@ -209,7 +209,7 @@ func (s *Server) readyCheck(context.Context) error {
 
 // write is the pipeline's sink: the table and the live stream take the
 // batch at once, the store writer a copy; none keeps the batch.
-func (s *Server) write(ctx context.Context, b *ingest.Batch) error {
+func (s *Server) write(_ context.Context, b *ingest.Batch) error {
 	s.table.Apply(b.Fixes, b.Statics)
 	var sb storeBatch
 	select {
@@ -218,14 +218,14 @@ func (s *Server) write(ctx context.Context, b *ingest.Batch) error {
 	}
 	sb.fixes = append(sb.fixes[:0], b.Fixes...)
 	sb.statics = append(sb.statics[:0], b.Statics...)
-	select {
-	case s.toStore <- sb: // waits when the store is behind: backpressure to ingest
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// Waits when the store is behind: backpressure to ingest. Not on
+	// ctx: the table has taken the batch, and a batch handed back would
+	// be handed to the table again; the store writer drains until ingest
+	// has, so the wait is bounded.
+	s.toStore <- sb
 	s.hub.Publish(b.Fixes)
 	if s.detect != nil {
-		return s.detect.offer(ctx, b)
+		s.detect.offer(b)
 	}
 	return nil
 }
