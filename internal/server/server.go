@@ -208,7 +208,8 @@ func (s *Server) readyCheck(context.Context) error {
 }
 
 // write is the pipeline's sink: the table and the live stream take the
-// batch at once, the store writer a copy; none keeps the batch.
+// batch at once, the store writer and the detection stage a copy; none
+// keeps the batch.
 func (s *Server) write(_ context.Context, b *ingest.Batch) error {
 	s.table.Apply(b.Fixes, b.Statics)
 	var sb storeBatch
