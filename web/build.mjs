@@ -1,7 +1,7 @@
 // Builds the straitwatch web map into ../internal/ui/dist, the directory
 // the Go binary embeds: the application bundle, MapLibre's worker, the
 // stylesheet, the land and borders of the region clipped from Natural
-// Earth (world-atlas), and SOURCE_HASH, the hash of the sources the test
+// Earth (world-atlas) and triangulated (land.bin), and SOURCE_HASH, the hash of the sources the test
 // in internal/ui recomputes to catch a stale bundle.
 //
 //	npm ci && npm run build
@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import earcut from "earcut";
 import { feature, mesh } from "topojson-client";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -118,6 +119,44 @@ function borders() {
     geometry: { type: "MultiLineString", coordinates: lines } };
 }
 
+// mercator projects lon, lat in degrees to Web Mercator 0..1, as
+// MapLibre's custom layers draw.
+function mercator([lon, lat]) {
+  const y = Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+  return [(lon + 180) / 360, 0.5 - y / (2 * Math.PI)];
+}
+
+// landBinary triangulates the land (earcut, in Web Mercator) for
+// web/src/landlayer.js and lists the coastline and borders as line
+// segments, in the layout parseLand reads: five uint32 counts (triangle
+// vertices, indices, coast vertices, border vertices, 0), then float32
+// vertices, uint32 indices, float32 coast and border segment ends.
+function landBinary(landFeature, bordersFeature) {
+  const verts = [], idx = [], coast = [], bord = [];
+  for (const poly of landFeature.geometry.coordinates) {
+    const flat = [], holes = [];
+    for (const ring of poly) {
+      if (flat.length) holes.push(flat.length / 2);
+      const pts = ring.slice(0, -1).map(mercator);
+      for (const p of pts) flat.push(p[0], p[1]);
+      for (let i = 0; i < pts.length; i++) {
+        const a = pts[i], b = pts[(i + 1) % pts.length];
+        coast.push(a[0], a[1], b[0], b[1]);
+      }
+    }
+    const base = verts.length / 2;
+    for (const i of earcut(flat, holes)) idx.push(base + i);
+    verts.push(...flat);
+  }
+  for (const line of bordersFeature.geometry.coordinates) {
+    const pts = line.map(mercator);
+    for (let i = 0; i + 1 < pts.length; i++) bord.push(pts[i][0], pts[i][1], pts[i + 1][0], pts[i + 1][1]);
+  }
+  const head = new Uint32Array([verts.length / 2, idx.length, coast.length / 2, bord.length / 2, 0]);
+  return Buffer.concat([head, new Float32Array(verts), new Uint32Array(idx), new Float32Array(coast), new Float32Array(bord)]
+    .map((a) => Buffer.from(a.buffer)));
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const result = await build({
@@ -138,7 +177,7 @@ await build({
 await build({ entryPoints: [join(here, "src/app.css")], bundle: true, minify: true, outfile: join(out, "app.css"), logLevel: "warning" });
 copyFileSync(join(here, "node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs"), join(out, "maplibre-gl-worker.mjs"));
 copyFileSync(join(here, "src/index.html"), join(out, "index.html"));
-writeFileSync(join(out, "land.json"), JSON.stringify({ type: "FeatureCollection", features: [land(), borders()] }));
+writeFileSync(join(out, "land.bin"), landBinary(land(), borders()));
 writeFileSync(join(out, "SOURCE_HASH"), sourceHash() + "\n");
 for (const f of readdirSync(out)) console.log(f.padEnd(24), statSync(join(out, f)).size);
 void result;

@@ -532,8 +532,8 @@ func TestBrowser(t *testing.T) {
 		if len(all) < 5 {
 			t.Fatalf("only %d requests recorded: %q", len(all), all)
 		}
-		// The proxy saw the workers' requests too: the land (MapLibre's
-		// worker) and the live stream (the page's stream worker).
+		// The proxy saw the page's requests and its workers' too: the
+		// land and the live stream (the page's stream worker).
 		// A request counts as the page's when it names the server as its
 		// origin or referrer; the browser's own background requests
 		// (component updates and the like, all refused by the proxy) name
@@ -549,7 +549,7 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Logf("%d requests from the page target (DevTools), %d from the page and its workers through the proxy, %d refused background requests of the browser itself",
 			len(all), len(fromPage), background)
-		for _, want := range []string{"/ui/land.json", "/api/stream?"} {
+		for _, want := range []string{"/ui/land.bin", "/api/stream?"} {
 			if !slices.ContainsFunc(fromPage, func(r string) bool { return strings.Contains(r, want) }) {
 				t.Errorf("the proxy saw no request for %s from the page among %d: %q", want, len(fromPage), fromPage)
 			}

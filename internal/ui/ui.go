@@ -25,7 +25,7 @@ import (
 var dist embed.FS
 
 // Files returns the built bundle: index.html, app.js, app.css,
-// maplibre-gl-worker.mjs, land.json and SOURCE_HASH.
+// maplibre-gl-worker.mjs, stream-worker.js, land.bin and SOURCE_HASH.
 func Files() fs.FS {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {
@@ -48,6 +48,7 @@ var contentTypes = map[string]string{
 	".mjs":  "text/javascript; charset=utf-8",
 	".css":  "text/css; charset=utf-8",
 	".json": "application/json",
+	".bin":  "application/octet-stream",
 }
 
 // gzipped holds the bundle's files gzipped, made on first use: the

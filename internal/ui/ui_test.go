@@ -64,7 +64,7 @@ func TestHandler(t *testing.T) {
 		{"/ui/app.js", "text/javascript; charset=utf-8", 200},
 		{"/ui/maplibre-gl-worker.mjs", "text/javascript; charset=utf-8", 200},
 		{"/ui/app.css", "text/css; charset=utf-8", 200},
-		{"/ui/land.json", "application/json", 200},
+		{"/ui/land.bin", "application/octet-stream", 200},
 		{"/ui/SOURCE_HASH", "", 404},
 		{"/ui/", "", 404},
 		{"/ui/../ui.go", "", 404},

@@ -8,6 +8,7 @@ import { setLanguage, t, language, languages } from "./i18n.js";
 import { clock, category, categories, colours, position } from "./format.js";
 import { addIcons } from "./icons.js";
 import { VesselLayer } from "./vessellayer.js";
+import { LandLayer, parseLand } from "./landlayer.js";
 import { openPanel, closePanel, showTrail } from "./panel.js";
 import { startEvents } from "./events.js";
 import { startHistory } from "./history.js";
@@ -68,14 +69,10 @@ const map = new maplibregl.Map({
   attributionControl: false,
   style: {
     version: 8,
-    sources: {
-      land: { type: "geojson", data: new URL("land.json", import.meta.url).href, maxzoom: 10 },
-    },
+    sources: {},
     layers: [
       { id: "water", type: "background", paint: { "background-color": palette[theme].water } },
-      { id: "land", type: "fill", source: "land", filter: ["in", "Polygon", ["geometry-type"]], paint: { "fill-color": palette[theme].land } },
-      { id: "coast", type: "line", source: "land", filter: ["in", "Polygon", ["geometry-type"]], paint: { "line-color": palette[theme].coast, "line-width": 0.7 } },
-      { id: "borders", type: "line", source: "land", filter: ["in", "LineString", ["geometry-type"]], paint: { "line-color": palette[theme].border, "line-width": 1, "line-dasharray": [3, 2] } },
+
     ],
   },
 });
@@ -87,6 +84,15 @@ map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribut
 const layer = new VesselLayer(categories, colours);
 app.layer = layer;
 
+// The land is fetched at once and drawn by its own layer (see
+// landlayer.js): no worker has to tile it before the first picture.
+const landColours = (p) => ({ land: p.land, coast: p.coast, border: p.border });
+const land = new LandLayer(landColours(palette[theme]));
+fetch(new URL("land.bin", import.meta.url))
+  .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`land.bin: ${r.status}`))))
+  .then((b) => { land.setData(parseLand(b)); app.stats.landLoad = performance.now(); })
+  .catch((err) => console.error("land", err));
+
 // rotation is the heading, else the course when the vessel moves, else null.
 function rotation(v) {
   if (v.heading != null && v.heading < 360) return v.heading;
@@ -94,16 +100,22 @@ function rotation(v) {
   return null;
 }
 
-// vesselOfRow turns a vessel of /api/vessels?format=compact, an array
-// whose members at names (a member's index by its name, from the
-// response's fields), into the page's form.
-export function vesselOfRow(at, row) {
-  const get = (name) => (at[name] === undefined ? undefined : row[at[name]] ?? undefined);
-  const type = get("ship_type"), kind = get("kind");
-  return {
-    mmsi: get("mmsi"), kind, name: get("name") || "", type, cat: category(type, kind),
-    flag: get("flag") || "", lat: get("lat"), lon: get("lon"), sog: get("sog"), cog: get("cog"),
-    heading: get("heading"), status: get("status"), time: get("time") || 0,
+// rowReader returns a function that turns a vessel of
+// /api/vessels?format=compact, an array of the members named in fields,
+// into the page's form. The indexes are looked up once per response: the
+// first picture turns tens of thousands of rows.
+export function rowReader(fields) {
+  const at = (name) => fields.indexOf(name);
+  const [m, k, n, ty, fl, tm, la, lo, sg, cg, hd, st] =
+    ["mmsi", "kind", "name", "ship_type", "flag", "time", "lat", "lon", "sog", "cog", "heading", "status"].map(at);
+  const val = (row, i) => (i < 0 || row[i] === null ? undefined : row[i]);
+  return (row) => {
+    const type = val(row, ty), kind = val(row, k);
+    return {
+      mmsi: row[m], kind, name: val(row, n) || "", type, cat: category(type, kind), flag: val(row, fl) || "",
+      lat: val(row, la), lon: val(row, lo), sog: val(row, sg), cog: val(row, cg), heading: val(row, hd),
+      status: val(row, st), time: val(row, tm) || 0,
+    };
   };
 }
 
@@ -203,8 +215,7 @@ async function fetchBox(box, depth = 0) {
     return fetchBox(box, depth);
   }
   // A server that does not know format=compact answers in full.
-  const at = r.fields && Object.fromEntries(r.fields.map((name, i) => [name, i]));
-  const list = (r.vessels || []).map((x) => (at ? vesselOfRow(at, x) : vesselOf(x)));
+  const list = (r.vessels || []).map(r.fields ? rowReader(r.fields) : vesselOf);
   if (!r.truncated || depth >= 4) return list;
   const [x0, y0, x1, y1] = box, xm = (x0 + x1) / 2, ym = (y0 + y1) / 2;
   const parts = await Promise.all([[x0, y0, xm, ym], [xm, y0, x1, ym], [x0, ym, xm, y1], [xm, ym, x1, y1]].map((b) => fetchBox(b, depth + 1)));
@@ -335,11 +346,9 @@ function connect() {
 
 map.on("render", () => { app.stats.frames++; });
 map.once("style.load", () => { app.stats.styleLoad = performance.now(); });
-map.on("sourcedata", (e) => {
-  if (e.sourceId === "land" && e.isSourceLoaded && !app.stats.landLoad) app.stats.landLoad = performance.now();
-});
 map.on("load", async () => {
   app.stats.mapLoad = performance.now();
+  map.addLayer(land);
   addIcons(map);
   map.addSource("zones", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
   map.addLayer({ id: "zone-fill", type: "fill", source: "zones", filter: ["in", "Polygon", ["geometry-type"]],
@@ -384,7 +393,7 @@ map.on("load", async () => {
   // land; the live stream starts after it.
   await new Promise((resolve) => {
     const first = () => {
-      if (!map.isSourceLoaded("land")) return;
+      if (!land.loaded) return;
       map.off("render", first);
       resolve();
     };
@@ -509,9 +518,7 @@ document.getElementById("theme").addEventListener("click", () => {
   store.set("theme", next);
   const p = palette[next];
   map.setPaintProperty("water", "background-color", p.water);
-  map.setPaintProperty("land", "fill-color", p.land);
-  map.setPaintProperty("coast", "line-color", p.coast);
-  map.setPaintProperty("borders", "line-color", p.border);
+  land.setColours(landColours(p));
   if (map.getLayer("zone-line")) for (const [l, prop] of [["zone-fill", "fill-color"], ["zone-line", "line-color"], ["zone-points", "circle-stroke-color"]]) map.setPaintProperty(l, prop, zoneColour());
 });
 
