@@ -1,14 +1,34 @@
 // History: a time slider that replays a past window from the store. The
-// tracks of the vessels in view come from /api/vessels/{mmsi}/track and
-// the events of the window from /api/events?from=&to=; while replaying
-// the live stream is held back, and it resumes on leaving.
+// fixes of every vessel in view come from /api/history (page by page)
+// and the events of the window from /api/events?from=&to=; while
+// replaying the live stream is held back, and it resumes on leaving.
 import { t } from "./i18n.js";
 import { utc } from "./format.js";
 import { fetchJSON } from "./util.js";
 
-// maxTracks bounds the tracks fetched for one window: the API has no
-// bbox-in-time query yet, so each vessel costs a request.
-const maxTracks = 400;
+// maxPages bounds the pages of /api/history fetched for one window (of
+// up to 200,000 fixes each).
+const maxPages = 5;
+
+// fetchWindow returns the fixes in box between from and to, in time
+// order, grouped by vessel: {mmsi: {times, coords, sog, cog, heading}}.
+async function fetchWindow(box, from, to) {
+  const byMMSI = new Map();
+  let start = Math.floor(from);
+  for (let page = 0; page < maxPages; page++) {
+    const r = await fetchJSON(`/api/history?bbox=${box.join(",")}&from=${start}&to=${Math.ceil(to)}&limit=200000`);
+    for (const f of r.fixes || []) {
+      let tr = byMMSI.get(f.mmsi);
+      if (!tr) byMMSI.set(f.mmsi, (tr = { times: [], coords: [], sog: [], cog: [], heading: [] }));
+      tr.times.push(f.time); tr.coords.push([f.lon, f.lat]);
+      tr.sog.push(f.sog); tr.cog.push(f.cog); tr.heading.push(f.heading);
+    }
+    const last = r.fixes?.[r.fixes.length - 1];
+    if (!r.truncated || !last) break;
+    start = last.time + 1; // the fixes of that millisecond past the page are lost; rare
+  }
+  return byMMSI;
+}
 
 let app, tracks = [], from = 0, to = 0, playTimer = 0;
 
@@ -45,12 +65,17 @@ async function enter() {
   toggle.dataset.i18n = "live";
   toggle.textContent = t("live");
   const b = app.map.getBounds();
-  const inView = [...app.vessels.values()].filter((v) => Number.isFinite(v.lat) && b.contains([v.lon, v.lat])).slice(0, maxTracks);
-  const got = await Promise.all(inView.map((v) =>
-    fetchJSON(`/api/vessels/${v.mmsi}/track?from=${Math.floor(from)}&to=${Math.ceil(to)}`).then((tr) => ({ v, tr })).catch(() => null)));
-  tracks = got.filter((g) => g?.tr?.geometry).map(({ v, tr }) => ({
-    v, coords: tr.geometry.type === "Point" ? [tr.geometry.coordinates] : tr.geometry.coordinates, p: tr.properties,
-  }));
+  const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+  const box = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)];
+  tracks = [];
+  try {
+    for (const [mmsi, tr] of await fetchWindow(box, from, to)) {
+      const v = app.vessels.get(mmsi) || { mmsi, kind: "", name: "", cat: "unknown", flag: "" };
+      tracks.push({ v, coords: tr.coords, p: tr });
+    }
+  } catch (err) {
+    console.error("history", err);
+  }
   try {
     const r = await fetchJSON(`/api/events?from=${Math.floor(from)}&to=${Math.ceil(to)}&limit=500`);
     app.setEvents(r.events || []);
